@@ -1,0 +1,162 @@
+package dev.perftrace;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The PerfTrace entry point: records operation timing, bandwidth, cache-tier results and
+ * correlation IDs onto OpenTelemetry spans and metrics.
+ *
+ * <p>Thread safety: implementations are safe for concurrent use by any number of threads. Create
+ * one per instrumentation scope (library) and share it.
+ *
+ * <p>Failure model: methods that <em>record</em> never throw into the caller and never block on
+ * I/O; bad input (blank or oversized names, control characters, negative byte counts, unknown
+ * cache tiers, invalid correlation IDs) is sanitized or dropped, counted on the {@code
+ * perftrace.telemetry.rejected} counter by reason, and logged at most once per reason. Only
+ * configuration ({@link #builder}, {@link #cache}) throws, naming the offending parameter.
+ *
+ * <p>Correlation IDs are carried as OpenTelemetry baggage and stamped on spans; they never become
+ * metric attributes. Every metric and attribute is listed in {@code docs/telemetry.md}.
+ */
+public interface PerfTracer {
+
+  /** Returns a tracer with default limits over {@code openTelemetry}, for the given scope name. */
+  static PerfTracer create(OpenTelemetry openTelemetry, String instrumentationScopeName) {
+    return builder(openTelemetry, instrumentationScopeName).build();
+  }
+
+  /** Returns a builder for a tracer over {@code openTelemetry} with the given scope name. */
+  static PerfTracerBuilder builder(OpenTelemetry openTelemetry, String instrumentationScopeName) {
+    return new PerfTracerBuilder(openTelemetry, instrumentationScopeName);
+  }
+
+  /**
+   * Returns the shared no-op tracer: it runs the caller's code, propagates exceptions unchanged,
+   * records nothing and allocates nothing on the recording paths.
+   */
+  static PerfTracer noop() {
+    return dev.perftrace.internal.NoopPerfTracer.INSTANCE;
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+
+  /**
+   * Starts an operation: a span made current until {@link Operation#close()}, which records the
+   * duration (monotonic clock) on the {@code perftrace.operation.duration} histogram. Use with
+   * try-with-resources. Operations started while another is current become its children.
+   */
+  Operation start(String operationName);
+
+  /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
+  <T> T call(String operationName, Callable<T> callable) throws Exception;
+
+  /** Runs {@code runnable} as an operation; its exception is recorded and rethrown unchanged. */
+  void run(String operationName, Runnable runnable);
+
+  /**
+   * Times an asynchronous operation. The span is current while {@code stageSupplier} runs (so
+   * operations it starts synchronously are children) and ends when the returned stage completes,
+   * fails or is cancelled, on whichever thread completes it. Returns the supplier's own stage.
+   * If the supplier throws, the failure is recorded and the exception rethrown unchanged.
+   */
+  <T, S extends CompletionStage<T>> S callAsync(String operationName, Supplier<S> stageSupplier);
+
+  /** Records a duration measured elsewhere, as a successful operation (no span is created). */
+  void recordDuration(String operationName, Duration duration);
+
+  /**
+   * Records a duration measured elsewhere; a non-null {@code error} records the operation as
+   * failed with that error's type (no span is created).
+   */
+  void recordDuration(String operationName, Duration duration, Throwable error);
+
+  /**
+   * Returns a proxy for {@code target} through which every call of an {@code iface} method is an
+   * operation named {@code SimpleInterfaceName.method}. Methods returning {@link CompletionStage}
+   * are timed until the stage completes. {@code equals}, {@code hashCode} and {@code toString}
+   * pass through untimed.
+   *
+   * @throws IllegalArgumentException if {@code iface} is not an interface
+   */
+  <T> T instrument(Class<T> iface, T target);
+
+  // ---- bandwidth ----------------------------------------------------------------------------
+
+  /**
+   * Records one transfer of {@code bytes} in {@code direction} with {@code source} (a peer or
+   * data source; bounded, see {@link PerfTracerBuilder#setMaxSources}). Adds to the byte counter,
+   * the transfer-size histogram and the current operation's byte totals.
+   */
+  void recordBytes(Direction direction, String source, long bytes);
+
+  /**
+   * Starts a streaming transfer whose chunks are summed cheaply and recorded as one transfer when
+   * the returned handle is closed.
+   */
+  Transfer startTransfer(Direction direction, String source);
+
+  // ---- caches -------------------------------------------------------------------------------
+
+  /**
+   * Returns the named cache with its tiers, ordered from nearest (checked first) to farthest,
+   * for example {@code cache("content", "memory", "disk", "remote")}. Repeated calls with the same
+   * name return an equivalent handle; handles are cheap and may be kept in a field.
+   *
+   * @throws IllegalArgumentException naming {@code cacheName} or {@code tiers} when the name is
+   *     blank, no tier is given, or a tier is blank or repeated
+   */
+  TieredCache cache(String cacheName, String... tiers);
+
+  // ---- correlation --------------------------------------------------------------------------
+
+  /** Opens a correlation scope with a newly generated correlation ID. */
+  CorrelationScope correlate();
+
+  /**
+   * Opens a correlation scope with {@code correlationId}. An invalid ID (null, blank, longer than
+   * 128 characters, or with characters outside {@code [A-Za-z0-9._:-]}) is replaced by a generated
+   * one, counted and logged once.
+   */
+  CorrelationScope correlate(String correlationId);
+
+  /** Returns the correlation ID of the current context, or {@code null} when there is none. */
+  String currentCorrelationId();
+
+  /**
+   * Continues work that arrived from another process: extracts W3C {@code traceparent} and
+   * {@code baggage} from {@code carrier}, makes the remote context current and opens a
+   * correlation scope with the carried correlation ID (or a generated one when none is carried or
+   * it is invalid). Oversized or malformed header values are ignored and counted.
+   */
+  <C> CorrelationScope extract(C carrier, TextMapGetter<C> getter);
+
+  /** {@link #extract(Object, TextMapGetter)} for a map of header names to values. */
+  CorrelationScope extract(Map<String, String> headers);
+
+  /** Injects the current trace context and baggage as W3C headers into {@code carrier}. */
+  <C> void inject(C carrier, TextMapSetter<C> setter);
+
+  /** {@link #inject(Object, TextMapSetter)} into a mutable map of headers. */
+  void inject(Map<String, String> headers);
+
+  /** Returns a task that runs with the caller's current context (and correlation MDC). */
+  Runnable wrap(Runnable task);
+
+  /** Returns a task that runs with the caller's current context (and correlation MDC). */
+  <T> Callable<T> wrap(Callable<T> task);
+
+  /** Returns an executor that runs each task with the context current when it was submitted. */
+  Executor wrap(Executor executor);
+
+  /** Returns an executor service that runs each task with the context current at submission. */
+  ExecutorService wrap(ExecutorService executorService);
+}

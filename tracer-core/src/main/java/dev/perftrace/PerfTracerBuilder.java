@@ -1,0 +1,201 @@
+package dev.perftrace;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.perftrace.internal.DefaultPerfTracer;
+import dev.perftrace.internal.TracerConfig;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a {@link PerfTracer}. Every setter validates its argument at once and throws {@link
+ * IllegalArgumentException} or {@link NullPointerException} with a message naming the parameter.
+ *
+ * <p>Thread safety: not thread-safe; configure on one thread, then call {@link #build()}. The
+ * built tracer is thread-safe.
+ */
+public final class PerfTracerBuilder {
+
+  /** Default bound on distinct operation names per tracer. */
+  public static final int DEFAULT_MAX_OPERATIONS = 1000;
+  /** Default bound on distinct transfer sources per tracer. */
+  public static final int DEFAULT_MAX_SOURCES = 100;
+  /** Default bound on distinct cache names per tracer. */
+  public static final int DEFAULT_MAX_CACHES = 50;
+  /** Default bound on distinct {@code error.type} values per tracer. */
+  public static final int DEFAULT_MAX_ERROR_TYPES = 100;
+  /** Default maximum length of a name; longer names are truncated. */
+  public static final int DEFAULT_MAX_NAME_LENGTH = 128;
+  /** Default MDC key under which the correlation ID is put when SLF4J is present. */
+  public static final String DEFAULT_MDC_KEY = "correlation_id";
+
+  /** Default duration histogram bucket boundaries, in seconds. */
+  public static final List<Double> DEFAULT_DURATION_BUCKETS =
+      List.of(
+          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
+          10.0);
+
+  /** Default transfer-size histogram bucket boundaries, in bytes (powers of four from 64 B). */
+  public static final List<Long> DEFAULT_SIZE_BUCKETS =
+      List.of(
+          64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L, 16777216L,
+          67108864L);
+
+  private final OpenTelemetry openTelemetry;
+  private final String scopeName;
+  private String scopeVersion;
+  private int maxOperations = DEFAULT_MAX_OPERATIONS;
+  private int maxSources = DEFAULT_MAX_SOURCES;
+  private int maxCaches = DEFAULT_MAX_CACHES;
+  private int maxErrorTypes = DEFAULT_MAX_ERROR_TYPES;
+  private int maxNameLength = DEFAULT_MAX_NAME_LENGTH;
+  private List<Double> durationBuckets = DEFAULT_DURATION_BUCKETS;
+  private List<Long> sizeBuckets = DEFAULT_SIZE_BUCKETS;
+  private Ticker ticker = Ticker.system();
+  private boolean mdcEnabled = true;
+  private String mdcKey = DEFAULT_MDC_KEY;
+
+  PerfTracerBuilder(OpenTelemetry openTelemetry, String instrumentationScopeName) {
+    this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+    requireNonNull(instrumentationScopeName, "instrumentationScopeName");
+    if (instrumentationScopeName.isBlank()) {
+      throw new IllegalArgumentException("instrumentationScopeName must not be blank");
+    }
+    this.scopeName = instrumentationScopeName;
+  }
+
+  /** Sets the instrumentation scope version reported with spans and metrics. */
+  public PerfTracerBuilder setInstrumentationVersion(String version) {
+    this.scopeVersion = requireNonNull(version, "version");
+    return this;
+  }
+
+  /** Sets the bound on distinct operation names; further names fold into {@code _overflow}. */
+  public PerfTracerBuilder setMaxOperations(int maxOperations) {
+    this.maxOperations = positive(maxOperations, "maxOperations");
+    return this;
+  }
+
+  /** Sets the bound on distinct transfer sources; further sources fold into {@code _overflow}. */
+  public PerfTracerBuilder setMaxSources(int maxSources) {
+    this.maxSources = positive(maxSources, "maxSources");
+    return this;
+  }
+
+  /** Sets the bound on distinct cache names; further names fold into {@code _overflow}. */
+  public PerfTracerBuilder setMaxCaches(int maxCaches) {
+    this.maxCaches = positive(maxCaches, "maxCaches");
+    return this;
+  }
+
+  /** Sets the bound on distinct {@code error.type} values; further fold into {@code _overflow}. */
+  public PerfTracerBuilder setMaxErrorTypes(int maxErrorTypes) {
+    this.maxErrorTypes = positive(maxErrorTypes, "maxErrorTypes");
+    return this;
+  }
+
+  /** Sets the maximum length of operation, source, cache and tier names (8 to 1024). */
+  public PerfTracerBuilder setMaxNameLength(int maxNameLength) {
+    if (maxNameLength < 8 || maxNameLength > 1024) {
+      throw new IllegalArgumentException(
+          "maxNameLength must be between 8 and 1024, was " + maxNameLength);
+    }
+    this.maxNameLength = maxNameLength;
+    return this;
+  }
+
+  /**
+   * Sets the duration histogram's bucket boundaries in seconds (advice to the SDK; strictly
+   * increasing, finite, positive).
+   */
+  public PerfTracerBuilder setDurationBuckets(List<Double> boundariesSeconds) {
+    requireNonNull(boundariesSeconds, "boundariesSeconds");
+    List<Double> copy = new ArrayList<>(boundariesSeconds);
+    double previous = 0;
+    for (int i = 0; i < copy.size(); i++) {
+      Double b = requireNonNull(copy.get(i), "boundariesSeconds[" + i + "]");
+      if (!(b > previous) || b.isInfinite()) {
+        throw new IllegalArgumentException(
+            "boundariesSeconds must be finite, positive and strictly increasing; element "
+                + i
+                + " is "
+                + b);
+      }
+      previous = b;
+    }
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("boundariesSeconds must not be empty");
+    }
+    this.durationBuckets = List.copyOf(copy);
+    return this;
+  }
+
+  /** Sets the transfer-size histogram's bucket boundaries in bytes (strictly increasing). */
+  public PerfTracerBuilder setSizeBuckets(List<Long> boundariesBytes) {
+    requireNonNull(boundariesBytes, "boundariesBytes");
+    List<Long> copy = new ArrayList<>(boundariesBytes);
+    long previous = 0;
+    for (int i = 0; i < copy.size(); i++) {
+      Long b = requireNonNull(copy.get(i), "boundariesBytes[" + i + "]");
+      if (b <= previous) {
+        throw new IllegalArgumentException(
+            "boundariesBytes must be positive and strictly increasing; element " + i + " is " + b);
+      }
+      previous = b;
+    }
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("boundariesBytes must not be empty");
+    }
+    this.sizeBuckets = List.copyOf(copy);
+    return this;
+  }
+
+  /** Sets the monotonic time source for durations (tests inject a fake). */
+  public PerfTracerBuilder setTicker(Ticker ticker) {
+    this.ticker = requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /** Enables or disables putting the correlation ID into the SLF4J MDC (default enabled). */
+  public PerfTracerBuilder setMdcEnabled(boolean mdcEnabled) {
+    this.mdcEnabled = mdcEnabled;
+    return this;
+  }
+
+  /** Sets the MDC key for the correlation ID (default {@value #DEFAULT_MDC_KEY}). */
+  public PerfTracerBuilder setMdcKey(String mdcKey) {
+    requireNonNull(mdcKey, "mdcKey");
+    if (mdcKey.isBlank()) {
+      throw new IllegalArgumentException("mdcKey must not be blank");
+    }
+    this.mdcKey = mdcKey;
+    return this;
+  }
+
+  /** Builds the tracer. */
+  public PerfTracer build() {
+    return new DefaultPerfTracer(
+        openTelemetry,
+        new TracerConfig(
+            scopeName,
+            scopeVersion,
+            maxOperations,
+            maxSources,
+            maxCaches,
+            maxErrorTypes,
+            maxNameLength,
+            durationBuckets,
+            sizeBuckets,
+            ticker,
+            mdcEnabled,
+            mdcKey));
+  }
+
+  private static int positive(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.perftrace.internal;
+
+import dev.perftrace.Ticker;
+import java.util.List;
+
+/**
+ * Validated, immutable tracer settings. Internal: not API.
+ *
+ * @param scopeVersion may be null
+ */
+public record TracerConfig(
+    String scopeName,
+    String scopeVersion,
+    int maxOperations,
+    int maxSources,
+    int maxCaches,
+    int maxErrorTypes,
+    int maxNameLength,
+    List<Double> durationBuckets,
+    List<Long> sizeBuckets,
+    Ticker ticker,
+    boolean mdcEnabled,
+    String mdcKey) {}
