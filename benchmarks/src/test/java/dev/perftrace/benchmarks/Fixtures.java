@@ -1,0 +1,34 @@
+package dev.perftrace.benchmarks;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Test fixtures under {@code src/test/resources/compare}. */
+final class Fixtures {
+
+  private Fixtures() {}
+
+  static Path file(String name) {
+    URL url = Fixtures.class.getResource("/compare/" + name);
+    if (url == null) {
+      throw new IllegalArgumentException("no fixture " + name);
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An average-time result in ns/op, one thread, no parameters. */
+  static JmhResult avgt(String name, double nanos, double allocBytes) {
+    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes);
+  }
+
+  static JmhResult avgt(String name, int threads, double nanos, double allocBytes) {
+    return new JmhResult(
+        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes);
+  }
+}
