@@ -15,10 +15,10 @@ import java.time.Duration;
 /**
  * A performance report built from PerfTrace metrics: per operation count, rate, mean, p50/p95/p99
  * and error ratio; bytes by direction and source; cache hit ratio per cache and tier; the slowest
- * operations; and recommendations against {@link Thresholds}.
+ * operations; and recommendations against {@link Thresholds}. Thread safety: immutable once
+ * built; {@link #render} is safe for concurrent use.
  *
- * <p>Thread safety: immutable once built; {@link #render} is safe for concurrent use. The
- * factories block on the network for at most their HTTP timeouts (5 s to connect, 15 s per
+ * <p>The factories block on the network for at most their HTTP timeouts (5 s to connect, 15 s per
  * request); call them off latency-sensitive threads.
  *
  * <p>From a scrape endpoint or an exposition, figures are cumulative since the process started

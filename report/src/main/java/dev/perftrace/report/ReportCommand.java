@@ -26,9 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code perftrace-report} command: prints a {@link Report} of a scrape endpoint or a
  * Prometheus server as text, Markdown or JSON, once or, with {@code --watch}, refreshed until
- * interrupted.
- *
- * <p>Thread safety: run it once from {@link #main}; not for concurrent use.
+ * interrupted. Thread safety: run it once, from {@link #main}; not for concurrent use.
  *
  * <p>Exit codes: 0 success; 1 source unreachable or its answer unparsable; 2 usage error.
  */

@@ -1,9 +1,8 @@
 package dev.perftrace.report;
 
 /**
- * The output formats of a {@link Report}.
- *
- * <p>Thread safety: an enum; immutable and safe for concurrent use.
+ * The output formats of a {@link Report}. Thread safety: an enum; immutable and safe for
+ * concurrent use.
  */
 public enum ReportFormat {
   /** Aligned plain-text tables for a terminal. */

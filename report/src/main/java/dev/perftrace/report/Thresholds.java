@@ -2,9 +2,8 @@ package dev.perftrace.report;
 
 /**
  * The thresholds behind the report's recommendations. They are the same as the Prometheus alert
- * rules shipped in {@code collector-config/}: a change here must be made there too.
- *
- * <p>Thread safety: constants only; safe for concurrent use.
+ * rules shipped in {@code collector-config/}: a change here must be made there too. Thread
+ * safety: constants only; safe for concurrent use.
  *
  * <p>Every comparison is strict: a figure exactly at a threshold raises nothing. When a figure
  * crosses both the warning and the critical threshold, only the critical recommendation is given.

@@ -51,12 +51,12 @@ public final class Http {
       throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), new IOException(e));
     }
     if (response.statusCode() / 100 != 2) {
-      String body = response.body();
-      if (body.length() > 300) {
-        body = body.substring(0, 300) + "...";
+      String body = response.body().strip().replaceAll("\\s+", " ");
+      if (body.length() > 200) {
+        body = body.substring(0, 200) + "...";
       }
       throw new UncheckedIOException(
-          new IOException(uri + " answered HTTP " + response.statusCode() + ": " + body.strip()));
+          new IOException(uri + " answered HTTP " + response.statusCode() + ": " + body));
     }
     return new Response(
         response.body(), response.headers().firstValue("Content-Type").orElse(""));
