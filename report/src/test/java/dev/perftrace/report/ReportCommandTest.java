@@ -122,6 +122,17 @@ class ReportCommandTest {
   }
 
   @Test
+  void execute_prometheusUrlThatIsNoPrometheus_exitsOne() {
+    try (ExpositionServer server = ExpositionServer.serving(n -> "")) {
+      Run run = run("--prometheus", "http://127.0.0.1:" + server.port());
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err())
+          .startsWith("perftrace-report: http://127.0.0.1:" + server.port() + "/api/v1/query?query=")
+          .contains(" answered HTTP 404: ");
+    }
+  }
+
+  @Test
   void execute_noSource_isAUsageError() {
     Run run = run();
     assertThat(run.code()).isEqualTo(2);

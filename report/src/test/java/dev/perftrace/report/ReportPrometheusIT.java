@@ -28,6 +28,11 @@ class ReportPrometheusIT {
   private static final long[] GET_SUCCESS = {10, 25, 40, 52, 60, 66, 70, 71, 71, 72};
   private static final long[] GET_ERROR = {0, 0, 0, 1, 2, 4, 6, 7, 8, 8};
   private static final long[] PUT_SUCCESS = {0, 0, 0, 0, 3, 9, 11, 15, 20, 20};
+  /** Every observation above the highest finite bound: the quantiles are that bound. */
+  private static final long[] OVER_SUCCESS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+  /** No observation at all: no quantile (NaN). */
+  private static final long[] IDLE_SUCCESS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  private static final String[] OPERATIONS = {"store.get", "store.put", "store.over", "store.idle"};
 
   private static ExpositionServer target;
   private static PrometheusServer prometheus;
@@ -61,6 +66,8 @@ class ReportPrometheusIT {
     series(out, "store.get", "success", "", "scope.a", GET_SUCCESS, 1.9, n);
     series(out, "store.get", "error", "java.io.IOException", "scope.b", GET_ERROR, 1.2, n);
     series(out, "store.put", "success", "", "scope.a", PUT_SUCCESS, 9.5, n);
+    series(out, "store.over", "success", "", "scope.a", OVER_SUCCESS, 20, n);
+    series(out, "store.idle", "success", "", "scope.a", IDLE_SUCCESS, 0, n);
     out.append("# TYPE perftrace_cache_requests_total counter\n");
     cache(out, "hit", 7L * n);
     cache(out, "miss", 3L * n);
@@ -121,6 +128,24 @@ class ReportPrometheusIT {
         Duration.ofSeconds(10));
   }
 
+  /** Equal within 1e-9, or both NaN (no quantile). */
+  private static void assertSame(String what, double actual, double expected) {
+    if (Double.isNaN(expected)) {
+      assertThat(actual).as(what).isNaN();
+    } else {
+      assertThat(actual).as(what).isCloseTo(expected, within(1e-9));
+    }
+  }
+
+  @Test
+  void fromScrape_edgeCases_matchPrometheus() {
+    ReportData data = Report.fromScrape(target.metrics()).data();
+    assertThat(operation(data, "store.over").p50Seconds()).isEqualTo(2.5);
+    assertThat(prometheusQuantile(0.5, "store.over")).isEqualTo(2.5);
+    assertThat(operation(data, "store.idle").p50Seconds()).isNaN();
+    assertThat(prometheusQuantile(0.5, "store.idle")).isNaN();
+  }
+
   private static OperationStats operation(ReportData data, String name) {
     return data.operations().stream()
         .filter(o -> o.name().equals(name))
@@ -131,11 +156,11 @@ class ReportPrometheusIT {
   @Test
   void fromScrape_percentiles_equalPrometheusHistogramQuantile() {
     ReportData data = Report.fromScrape(target.metrics()).data();
-    for (String name : new String[] {"store.get", "store.put"}) {
+    for (String name : OPERATIONS) {
       OperationStats op = operation(data, name);
-      assertThat(op.p50Seconds()).as(name + " p50").isCloseTo(prometheusQuantile(0.5, name), within(1e-9));
-      assertThat(op.p95Seconds()).as(name + " p95").isCloseTo(prometheusQuantile(0.95, name), within(1e-9));
-      assertThat(op.p99Seconds()).as(name + " p99").isCloseTo(prometheusQuantile(0.99, name), within(1e-9));
+      assertSame(name + " p50", op.p50Seconds(), prometheusQuantile(0.5, name));
+      assertSame(name + " p95", op.p95Seconds(), prometheusQuantile(0.95, name));
+      assertSame(name + " p99", op.p99Seconds(), prometheusQuantile(0.99, name));
     }
   }
 
@@ -165,12 +190,12 @@ class ReportPrometheusIT {
   void fromPrometheus_percentiles_equalTheScrapeReport() {
     ReportData scraped = Report.fromScrape(target.metrics()).data();
     ReportData queried = Report.fromPrometheus(prometheus.uri(), Duration.ofSeconds(30)).data();
-    for (String name : new String[] {"store.get", "store.put"}) {
+    for (String name : OPERATIONS) {
       OperationStats s = operation(scraped, name);
       OperationStats p = operation(queried, name);
-      assertThat(p.p50Seconds()).as(name + " p50").isCloseTo(s.p50Seconds(), within(1e-9));
-      assertThat(p.p95Seconds()).as(name + " p95").isCloseTo(s.p95Seconds(), within(1e-9));
-      assertThat(p.p99Seconds()).as(name + " p99").isCloseTo(s.p99Seconds(), within(1e-9));
+      assertSame(name + " p50", p.p50Seconds(), s.p50Seconds());
+      assertSame(name + " p95", p.p95Seconds(), s.p95Seconds());
+      assertSame(name + " p99", p.p99Seconds(), s.p99Seconds());
     }
   }
 
@@ -198,7 +223,7 @@ class ReportPrometheusIT {
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(run.out())
             .path("operations")
-            .get(1);
+            .get(3);
     assertThat(put.path("name").asText()).isEqualTo("store.put");
     assertThat(put.path("p95_seconds").asDouble())
         .isCloseTo(prometheusQuantile(0.95, "store.put"), within(1e-9));
