@@ -201,13 +201,13 @@ public class OperationBenchmark {
 
   /**
    * The same work with the raw OpenTelemetry API: span with the operation name and the
-   * correlation ID from baggage, made current; up-down counter +1/-1; duration recorded with
-   * precomputed attributes and the span's context (for exemplars).
+   * correlation ID from baggage, made current; up-down counter +1/-1 outside the span (no
+   * exemplar for an in-flight count); duration recorded with precomputed attributes and the
+   * span's context (for exemplars).
    */
   @Benchmark
   public void rawOpenTelemetry(Request request) {
     try (Scope ignored = request.context.makeCurrent()) {
-      long start = System.nanoTime();
       Context parent = Context.current();
       SpanBuilder builder =
           rawTracer
@@ -221,13 +221,15 @@ public class OperationBenchmark {
       }
       Span span = builder.startSpan();
       Context context = parent.with(span);
-      rawActive.add(1, rawActiveAttributes, context);
+      rawActive.add(1, rawActiveAttributes);
+      long start = System.nanoTime();
       try (Scope current = context.makeCurrent()) {
         // the operation's body
       } finally {
+        long elapsed = System.nanoTime() - start;
         span.end();
-        rawDuration.record((System.nanoTime() - start) / 1e9, rawSuccessAttributes, context);
-        rawActive.add(-1, rawActiveAttributes, context);
+        rawDuration.record(elapsed / 1e9, rawSuccessAttributes, context);
+        rawActive.add(-1, rawActiveAttributes);
       }
     }
   }
