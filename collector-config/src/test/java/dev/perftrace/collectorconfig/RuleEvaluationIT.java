@@ -28,19 +28,9 @@ class RuleEvaluationIT {
   private static Workload workload;
   private static PrometheusServer prometheus;
 
-  /**
-   * The one place that knows where the scraped metrics come from. Until the demo application
-   * lands this is a stand-in serving the names of docs/telemetry.md; then it becomes
-   * {@code DemoApp.start("--duration=PT60S", "--prometheus-port=0", "--report=none")} with
-   * target {@code "127.0.0.1:" + app.prometheusPort()}.
-   */
-  static Workload startWorkload() {
-    return SchemaStandInEndpoint.start(ConfigFiles.telemetrySchema());
-  }
-
   @BeforeAll
   static void startPrometheus() {
-    workload = startWorkload();
+    workload = WorkloadSource.start();
     prometheus =
         PrometheusServer.builder()
             .addTarget(workload.hostPort())
