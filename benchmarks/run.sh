@@ -5,7 +5,8 @@
 #   benchmarks/run.sh full  [extra JMH args]   # ~25 minutes: 5x2 s warm-up, 5x2 s measurement, 2 forks
 #
 # Every benchmark runs with one thread; the in-process hot-path benchmarks (operation, records,
-# correlation, no-op) run again with two threads. The GC profiler gives B/op. Extra arguments go
+# correlation, no-op) run again with two threads. The GC profiler gives B/op, CpuTimeProfiler
+# process CPU ns/op (robust on a shared machine; the gate uses it for time). Extra arguments go
 # to both JMH runs, e.g. a benchmark regex ('OperationBenchmark') or '-prof stack'.
 # Environment: MVN_ARGS (default "-o"; set to "" to let Maven download), SKIP_BUILD=1 to reuse
 # benchmarks/target/benchmarks.jar, JMH_JVM_ARGS (default "-Xms1g -Xmx1g").
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -41,7 +42,7 @@ out=benchmarks/results/$suite-$stamp.json
 one=benchmarks/results/$suite-$stamp-t1.tmp.json
 two=benchmarks/results/$suite-$stamp-t2.tmp.json
 jvm_args=${JMH_JVM_ARGS:--Xms1g -Xmx1g}
-common=("${timing[@]}" -prof gc -jvmArgsAppend "$jvm_args" -rf json)
+common=("${timing[@]}" -prof gc -prof dev.perftrace.benchmarks.CpuTimeProfiler -jvmArgsAppend "$jvm_args" -rf json)
 
 {
   echo "suite: $suite ($stamp)"

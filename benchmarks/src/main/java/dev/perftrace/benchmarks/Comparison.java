@@ -71,8 +71,8 @@ final class Comparison {
         rows.add(new BaselineRow(result, null, Double.NaN, Double.NaN, Verdict.NEW));
         continue;
       }
-      double timeRatio =
-          result.higherIsBetter() ? before.score() / result.score() : result.score() / before.score();
+      Times times = Times.of(result, before);
+      double timeRatio = times.ratio();
       boolean slower = timeRatio > threshold;
       double allocRatio = Double.NaN;
       boolean allocates = false;
@@ -128,7 +128,7 @@ final class Comparison {
         "Against the baseline (regression: slower than %.2fx, or B/op above %.2fx + slack)%n",
         threshold,
         threshold);
-    String format = "%-52s %-14s %3s %14s %14s %-6s %7s %10s %10s %s%n";
+    String format = "%-52s %-14s %3s %14s %14s %-9s %7s %10s %10s %s%n";
     out.printf(
         Locale.ROOT,
         format,
@@ -144,15 +144,28 @@ final class Comparison {
         "verdict");
     for (BaselineRow row : baselineRows) {
       JmhResult any = row.result() != null ? row.result() : row.baseline();
+      String base = "-";
+      String now = "-";
+      String unit = any.unit();
+      if (row.result() != null && row.baseline() != null) {
+        Times times = Times.of(row.result(), row.baseline());
+        base = number(times.reference());
+        now = number(times.measured());
+        unit = times.unit();
+      } else if (row.result() != null) {
+        now = number(row.result().score());
+      } else {
+        base = number(row.baseline().score());
+      }
       out.printf(
           Locale.ROOT,
           format,
           any.shortName(),
           any.paramsText(),
           any.threads(),
-          row.baseline() == null ? "-" : number(row.baseline().score()),
-          row.result() == null ? "-" : number(row.result().score()),
-          any.unit(),
+          base,
+          now,
+          unit,
           Double.isNaN(row.timeRatio()) ? "-" : String.format(Locale.ROOT, "%.3f", row.timeRatio()),
           row.baseline() == null ? "-" : bytes(row.baseline().allocBytesPerOp()),
           row.result() == null ? "-" : bytes(row.result().allocBytesPerOp()),
@@ -213,10 +226,16 @@ final class Comparison {
     switch (target.kind()) {
       case TIME_RATIO:
         {
-          double ratio = m.higherIsBetter() ? r.score() / m.score() : m.score() / r.score();
+          Times times = Times.of(m, r);
+          double ratio = times.ratio();
           String value =
               String.format(
-                  Locale.ROOT, "%.3fx (%s vs %s %s)", ratio, number(m.score()), number(r.score()), m.unit());
+                  Locale.ROOT,
+                  "%.3fx (%s vs %s %s)",
+                  ratio,
+                  number(times.measured()),
+                  number(times.reference()),
+                  times.unit());
           return new TargetRow(
               target, conditions, value, ratio <= target.limit() ? Verdict.MET : Verdict.MISSED);
         }
@@ -237,15 +256,39 @@ final class Comparison {
         }
       case TIME_ABOVE_NS:
         {
-          double above = m.score() - r.score();
+          Times times = Times.of(m, r);
+          double above = times.measured() - times.reference();
           String value =
               String.format(
-                  Locale.ROOT, "%+.2f ns (%s vs %s ns/op)", above, number(m.score()), number(r.score()));
+                  Locale.ROOT,
+                  "%+.2f ns (%s vs %s %s)",
+                  above,
+                  number(times.measured()),
+                  number(times.reference()),
+                  times.unit());
           return new TargetRow(
               target, conditions, value, above <= target.limit() ? Verdict.MET : Verdict.MISSED);
         }
       default:
         throw new IllegalStateException("unexpected target kind " + target.kind());
+    }
+  }
+
+  /**
+   * The time figures to compare for {@code m} against {@code r}: CPU time per operation when both
+   * have it (robust on a shared machine), else the primary scores.
+   */
+  record Times(double measured, double reference, String unit, boolean higherIsBetter) {
+    static Times of(JmhResult m, JmhResult r) {
+      if (m.hasCpu() && r.hasCpu()) {
+        return new Times(m.cpuNanosPerOp(), r.cpuNanosPerOp(), "cpu ns/op", false);
+      }
+      return new Times(m.score(), r.score(), m.unit(), m.higherIsBetter());
+    }
+
+    /** How many times worse {@code measured} is than {@code reference}. */
+    double ratio() {
+      return higherIsBetter ? reference / measured : measured / reference;
     }
   }
 

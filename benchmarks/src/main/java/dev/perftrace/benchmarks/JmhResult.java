@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param score primary score, normalized: ns/op for time modes, ops/s for throughput
  * @param allocBytesPerOp {@code gc.alloc.rate.norm} in B/op, or {@code NaN} without {@code -prof
  *     gc}
+ * @param cpuNanosPerOp {@link CpuTimeProfiler#METRIC} in ns/op, or {@code NaN} without that
+ *     profiler
  */
 record JmhResult(
     String benchmark,
@@ -21,7 +23,8 @@ record JmhResult(
     int threads,
     Map<String, String> params,
     double score,
-    double allocBytesPerOp) {
+    double allocBytesPerOp,
+    double cpuNanosPerOp) {
 
   static final String PACKAGE_PREFIX = "dev.perftrace.benchmarks.";
 
@@ -42,6 +45,11 @@ record JmhResult(
   /** Returns true when the GC profiler reported allocation. */
   boolean hasAlloc() {
     return !Double.isNaN(allocBytesPerOp);
+  }
+
+  /** Returns true when {@link CpuTimeProfiler} reported CPU time per operation. */
+  boolean hasCpu() {
+    return !Double.isNaN(cpuNanosPerOp);
   }
 
   /** Returns the benchmark name without this module's package, e.g. {@code NoopBenchmark.x}. */

@@ -54,7 +54,13 @@ final class JmhResults {
         node.path("threads").asInt(1),
         params,
         score,
-        alloc(node.path("secondaryMetrics")));
+        alloc(node.path("secondaryMetrics")),
+        cpu(node.path("secondaryMetrics")));
+  }
+
+  private static double cpu(JsonNode secondary) {
+    JsonNode metric = secondary.path(CpuTimeProfiler.METRIC);
+    return metric.hasNonNull("score") ? metric.get("score").asDouble() : Double.NaN;
   }
 
   /** JMH 1.37 names it {@code gc.alloc.rate.norm}; older versions prefix a middle dot. */

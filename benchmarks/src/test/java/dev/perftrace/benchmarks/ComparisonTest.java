@@ -87,6 +87,47 @@ class ComparisonTest {
   }
 
   @Test
+  void of_cpuTimeOnBothSides_ratioFromCpuTime() {
+    Comparison c =
+        targetsOnly(
+            RATIO,
+            Fixtures.withCpu("OperationBenchmark.perfTrace", 900, 400),
+            Fixtures.withCpu("OperationBenchmark.rawOpenTelemetry", 300, 400));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("1.000x (400 vs 400 cpu ns/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MET);
+    });
+  }
+
+  @Test
+  void of_cpuTimeOnOneSideOnly_ratioFromPrimaryScore() {
+    Comparison c =
+        targetsOnly(
+            RATIO,
+            Fixtures.withCpu("OperationBenchmark.perfTrace", 900, 400),
+            avgt("OperationBenchmark.rawOpenTelemetry", 300, 0));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("3.000x (900 vs 300 ns/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MISSED);
+    });
+  }
+
+  @Test
+  void of_cpuTimeRegressedAgainstBaseline_regression() {
+    Comparison c =
+        Comparison.of(
+            List.of(Fixtures.withCpu("OperationBenchmark.perfTrace", 900, 400)),
+            List.of(Fixtures.withCpu("OperationBenchmark.perfTrace", 900, 520)),
+            List.of(),
+            1.25,
+            1.0);
+    assertThat(c.baselineRows()).singleElement().satisfies(row -> {
+      assertThat(row.timeRatio()).isEqualTo(1.3);
+      assertThat(row.verdict()).isEqualTo(Verdict.REGRESSION);
+    });
+  }
+
+  @Test
   void of_benchmarkOnlyInBaseline_notRunAndNoRegression() {
     Comparison c =
         Comparison.of(

@@ -24,11 +24,16 @@ final class Fixtures {
 
   /** An average-time result in ns/op, one thread, no parameters. */
   static JmhResult avgt(String name, double nanos, double allocBytes) {
-    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes);
+    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes, Double.NaN);
+  }
+
+  /** An average-time result with CPU time per operation from {@link CpuTimeProfiler}. */
+  static JmhResult withCpu(String name, double nanos, double cpuNanos) {
+    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, 0, cpuNanos);
   }
 
   static JmhResult avgt(String name, int threads, double nanos, double allocBytes) {
     return new JmhResult(
-        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes);
+        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes, Double.NaN);
   }
 }

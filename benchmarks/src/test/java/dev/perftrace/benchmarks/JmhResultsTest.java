@@ -27,14 +27,16 @@ class JmhResultsTest {
                 1,
                 Map.of(),
                 2.407568846292678,
-                1.392755723845573E-5),
+                1.392755723845573E-5,
+                Double.NaN),
             new JmhResult(
                 "dev.perftrace.benchmarks.NoopBenchmark.noopOperation",
                 "avgt",
                 1,
                 Map.of(),
                 2.3937452841065294,
-                1.3940715031159355E-5));
+                1.3940715031159355E-5,
+                Double.NaN));
   }
 
   @Test
