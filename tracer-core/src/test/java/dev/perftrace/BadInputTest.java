@@ -186,7 +186,8 @@ class BadInputTest {
   void recordBytes_zeroBytesIsAValidTransfer() {
     tracer.recordBytes(Direction.IN, "peer", 0);
 
-    assertThat(telemetry.histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
+    assertThat(telemetry
+            .histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
             .getCount())
         .isEqualTo(1);
     assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
