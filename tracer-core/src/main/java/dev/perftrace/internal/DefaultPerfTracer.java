@@ -81,7 +81,11 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.names = new Names(config.maxNameLength(), rejections);
     this.operations =
         new BoundedRegistry<>(
-            config.maxOperations(), OperationDescriptor::new, names, rejections, "operation name");
+            config.maxOperations(),
+            name -> new OperationDescriptor(this, name),
+            names,
+            rejections,
+            "operation name");
     this.sources =
         new BoundedRegistry<>(
             config.maxSources(), SourceDescriptor::new, names, rejections, "transfer source");
@@ -118,7 +122,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(this, descriptor, builder.startSpan(), parent);
+      return new OperationImpl(descriptor, builder.startSpan(), parent);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
