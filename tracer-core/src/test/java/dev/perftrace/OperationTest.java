@@ -306,4 +306,26 @@ class OperationTest {
     assertThat(point.getBoundaries()).containsExactly(0.1, 1.0);
     assertThat(point.getCounts()).containsExactly(0L, 1L, 0L);
   }
+
+  @Test
+  void call_cancellationIsRecordedAsCancelledNotError() {
+    java.util.concurrent.CancellationException cancellation =
+        new java.util.concurrent.CancellationException("stop");
+
+    assertThatThrownBy(
+            () ->
+                tracer.call(
+                    "op",
+                    () -> {
+                      throw cancellation;
+                    }))
+        .isSameAs(cancellation);
+
+    SpanData span = telemetry.span("op");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(span.getEvents()).isEmpty();
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("op", "cancelled"))
+            .getCount())
+        .isEqualTo(1);
+  }
 }

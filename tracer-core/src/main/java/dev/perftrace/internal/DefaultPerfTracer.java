@@ -230,12 +230,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       stage.whenComplete(
           (value, error) -> {
             if (error != null) {
-              Throwable cause = unwrap(error);
-              if (cause instanceof CancellationException) {
-                operation.cancel();
-              } else {
-                operation.fail(cause);
-              }
+              operation.fail(unwrap(error)); // a CancellationException means cancelled
             }
             operation.end();
           });

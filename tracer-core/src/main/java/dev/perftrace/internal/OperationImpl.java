@@ -10,6 +10,7 @@ import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -42,7 +43,7 @@ final class OperationImpl implements Operation {
   }
 
   /** Outcome marker in {@link #failure} for a cancelled operation. */
-  private static final Throwable CANCELLED = new java.util.concurrent.CancellationException();
+  private static final Throwable CANCELLED = new CancellationException();
 
   private final OperationDescriptor descriptor;
   private final Span span;
@@ -59,8 +60,7 @@ final class OperationImpl implements Operation {
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
 
-  OperationImpl(
-      OperationDescriptor descriptor, Span span, Context parent) {
+  OperationImpl(OperationDescriptor descriptor, Span span, Context parent) {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
@@ -87,6 +87,10 @@ final class OperationImpl implements Operation {
       owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
       return;
     }
+    if (error instanceof CancellationException) {
+      cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
+      return;
+    }
     if (ended != 0 || !FAILURE.compareAndSet(this, null, error)) {
       return;
     }
@@ -101,7 +105,9 @@ final class OperationImpl implements Operation {
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
   void cancel() {
-    FAILURE.compareAndSet(this, null, CANCELLED);
+    if (ended == 0) {
+      FAILURE.compareAndSet(this, null, CANCELLED);
+    }
   }
 
   @Override
