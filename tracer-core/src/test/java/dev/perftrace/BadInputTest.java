@@ -93,6 +93,8 @@ class BadInputTest {
             t -> t.extract(Map.of("baggage", "k=" + "v".repeat(9000))).close()),
         row("header_invalid", "extract(garbage traceparent)",
             t -> t.extract(Map.of("traceparent", "00-not-a-trace\u0000-01")).close()),
+        row("header_invalid", "extract(getter that throws)",
+            t -> t.extract("carrier", new ThrowingGetter()).close()),
         row("argument_null", "extract(null)", t -> t.extract(null).close()),
         row("argument_null", "extract(carrier, null getter)",
             t -> t.extract("carrier", null).close()),
@@ -100,6 +102,20 @@ class BadInputTest {
         row("argument_null", "wrap(null Runnable)", t -> t.wrap((Runnable) null)),
         row("argument_null", "wrap(null Executor)",
             t -> t.wrap((java.util.concurrent.Executor) null)));
+  }
+
+  /** A hostile carrier getter. */
+  private static final class ThrowingGetter
+      implements io.opentelemetry.context.propagation.TextMapGetter<String> {
+    @Override
+    public Iterable<String> keys(String carrier) {
+      throw new IllegalStateException("keys");
+    }
+
+    @Override
+    public String get(String carrier, String key) {
+      throw new IllegalStateException("get " + key);
+    }
   }
 
   @ParameterizedTest(name = "{1} -> {0}")
@@ -170,7 +186,8 @@ class BadInputTest {
   void recordBytes_zeroBytesIsAValidTransfer() {
     tracer.recordBytes(Direction.IN, "peer", 0);
 
-    assertThat(telemetry.histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
+    assertThat(telemetry
+            .histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
             .getCount())
         .isEqualTo(1);
     assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
