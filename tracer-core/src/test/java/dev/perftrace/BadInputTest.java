@@ -124,10 +124,20 @@ class BadInputTest {
       String reason, String input, Consumer<PerfTracer> action) {
     assertThatCode(() -> action.accept(tracer)).doesNotThrowAnyException();
 
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected"))
+    assertThat(telemetry.nonZeroRejections())
         .extracting(LongPointData::getAttributes, LongPointData::getValue)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(
             Attributes.of(PerfAttributes.REASON, reason), 1L));
+  }
+
+  @Test
+  void build_everyRejectionReasonStartsAtZero() {
+    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected"))
+        .extracting(p -> p.getAttributes().get(PerfAttributes.REASON), LongPointData::getValue)
+        .containsExactlyInAnyOrder(
+            java.util.Arrays.stream(dev.perftrace.internal.Reason.values())
+                .map(r -> org.assertj.core.groups.Tuple.tuple(r.value(), 0L))
+                .toArray(org.assertj.core.groups.Tuple[]::new));
   }
 
   @Test
@@ -160,7 +170,7 @@ class BadInputTest {
     tracer.run("  store.get \t", () -> {});
 
     assertThat(telemetry.spans()).extracting(SpanData::getName).containsExactly("store.get");
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
+    assertThat(telemetry.nonZeroRejections()).isEmpty();
   }
 
   @Test
@@ -190,6 +200,6 @@ class BadInputTest {
             .histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
             .getCount())
         .isEqualTo(1);
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
+    assertThat(telemetry.nonZeroRejections()).isEmpty();
   }
 }

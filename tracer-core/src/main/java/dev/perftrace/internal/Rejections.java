@@ -23,6 +23,11 @@ final class Rejections {
   Rejections(LongCounter counter, String scopeName) {
     this.counter = counter;
     this.scopeName = scopeName;
+    // Every reason starts at 0, so its series exists from the first collection: alert rules
+    // and increase() see a zero rather than no data.
+    for (Reason reason : Reason.values()) {
+      counter.add(0, reason.attributes());
+    }
   }
 
   /** Counts one rejection; logs the first of each reason. Never throws. */
