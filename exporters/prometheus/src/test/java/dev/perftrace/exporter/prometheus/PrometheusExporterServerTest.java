@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.SpanContext;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +125,43 @@ class PrometheusExporterServerTest {
       HttpResponse<String> response = get(f.exporter.port(), "/metrics", "text/plain");
 
       assertThat(response.headers().firstValue("Content-Type")).contains(TEXT_004);
+    }
+  }
+
+  @Test
+  void metrics_acceptGzip_gzipEncodedBody() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+      String plain = get(f.exporter.port(), "/metrics", null).body();
+
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.exporter.port() + "/metrics"))
+                  .header("Accept-Encoding", "gzip")
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+
+      assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain);
+      }
+    }
+  }
+
+  @Test
+  void metrics_nameFilter_onlyRequestedSamples() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+      f.meter("store").counterBuilder("hits").build().add(1);
+
+      String body =
+          get(f.exporter.port(), "/metrics?name[]=hits_total", null).body();
+
+      assertThat(body)
+          .isEqualTo(
+              "# HELP hits_total hits\n"
+                  + "# TYPE hits_total counter\n"
+                  + "hits_total{otel_scope_name=\"store\",otel_scope_version=\"1.0\",} 1.0\n");
     }
   }
 
