@@ -23,6 +23,7 @@ import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.exemplars.Exemplar;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -52,6 +53,8 @@ public final class MetricConverter {
 
   /** Family name of the resource series ({@code target_info} on the wire). */
   public static final String TARGET_FAMILY = "target";
+
+  private static final String TARGET_INFO = TARGET_FAMILY + "_info";
 
   private static final int MAX_CACHED_LABEL_NAMES = 10_000;
   private static final String LE = "le";
@@ -315,6 +318,21 @@ public final class MetricConverter {
     return n;
   }
 
+  /**
+   * Formats a bucket boundary for the {@code le} label without an exponent, so label matchers
+   * written as in the schema ({@code le="0.0005"}, {@code le="67108864.0"}) find it: Java writes
+   * 0.0005 as {@code 5.0E-4}. Values keep at least one decimal, as simpleclient's own histograms
+   * write them ({@code 1.0}).
+   */
+  static String formatBound(double bound) {
+    String text = Collector.doubleToGoString(bound);
+    if (text.indexOf('E') < 0) {
+      return text;
+    }
+    String plain = new BigDecimal(text).stripTrailingZeros().toPlainString();
+    return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+  }
+
   private static Exemplar latestExemplar(List<? extends ExemplarData> exemplars) {
     ExemplarData newest = null;
     for (ExemplarData e : exemplars) {
@@ -347,10 +365,12 @@ public final class MetricConverter {
   private Family family(Map<String, Family> families, MetricState state) {
     Family family = families.get(state.family);
     if (family == null) {
-      if (targetInfoEnabled && TARGET_FAMILY.equals(state.family)) {
+      if (targetInfoEnabled
+          && (TARGET_FAMILY.equals(state.family) || TARGET_INFO.equals(state.family))) {
         log.warn(
             Reason.FAMILY_CONFLICT,
-            "Metric '" + state.otelName + "' maps to 'target', reserved for target_info; left out",
+            "Metric '" + state.otelName + "' maps to '" + state.family
+                + "', reserved for target_info; left out",
             null);
         return null;
       }
@@ -505,7 +525,7 @@ public final class MetricConverter {
               "Target metadata",
               List.of(
                   new Sample(
-                      TARGET_FAMILY + "_info",
+                      TARGET_INFO,
                       Collections.unmodifiableList(names),
                       Collections.unmodifiableList(values),
                       1)));
@@ -618,7 +638,7 @@ public final class MetricConverter {
       bucketNames = append(names, LE);
       List<List<String>> bucketLabelValues = new ArrayList<>(newBoundaries.size() + 1);
       for (Double bound : newBoundaries) {
-        bucketLabelValues.add(append(values, Collector.doubleToGoString(bound)));
+        bucketLabelValues.add(append(values, formatBound(bound)));
       }
       bucketLabelValues.add(append(values, INF));
       bucketValues = bucketLabelValues;

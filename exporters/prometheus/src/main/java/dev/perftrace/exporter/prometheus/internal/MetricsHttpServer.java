@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
@@ -75,7 +76,11 @@ public final class MetricsHttpServer implements AutoCloseable {
       throws IOException {
     requireNonNull(host, "host");
     requireNonNull(registry, "registry");
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UnknownHostException(host);
+    }
+    HttpServer server = HttpServer.create(address, 16);
     int serverNumber = SERVERS.incrementAndGet();
     AtomicInteger threadNumber = new AtomicInteger();
     ThreadPoolExecutor executor =
