@@ -60,6 +60,9 @@ public final class MetricConverter {
   private static final String LE = "le";
   private static final String QUANTILE = "quantile";
   private static final String INF = "+Inf";
+  private static final String TRACE_ID = "trace_id";
+  private static final String SPAN_ID = "span_id";
+  private static final int MAX_EXEMPLAR_LABEL_CHARS = 128;
 
   private final boolean targetInfoEnabled;
   private final boolean scopeLabelsEnabled;
@@ -351,15 +354,40 @@ public final class MetricConverter {
     return exemplar(value, newest);
   }
 
+  /**
+   * Builds an exemplar labelled {@code trace_id} and {@code span_id}, followed by the exemplar's
+   * filtered attributes (measurement attributes a view kept off the series) with sanitized names,
+   * each only while the labels stay within OpenMetrics' 128-character limit.
+   */
   private static Exemplar exemplar(double value, ExemplarData data) {
     SpanContext context = data.getSpanContext();
-    return new Exemplar(
-        value,
-        data.getEpochNanos() / 1_000_000L,
-        "trace_id",
-        context.getTraceId(),
-        "span_id",
-        context.getSpanId());
+    Long timestamp = data.getEpochNanos() / 1_000_000L;
+    Attributes filtered = data.getFilteredAttributes();
+    if (filtered.isEmpty()) {
+      return new Exemplar(
+          value, timestamp, TRACE_ID, context.getTraceId(), SPAN_ID, context.getSpanId());
+    }
+    List<String> labels = new ArrayList<>(4 + 2 * filtered.size());
+    labels.add(TRACE_ID);
+    labels.add(context.getTraceId());
+    labels.add(SPAN_ID);
+    labels.add(context.getSpanId());
+    int[] length = {TRACE_ID.length() + 32 + SPAN_ID.length() + 16};
+    filtered.forEach(
+        (key, attributeValue) -> {
+          String name = PrometheusNames.labelName(key.getKey());
+          String text = valueString(attributeValue);
+          if (name.isEmpty() || labels.contains(name)) {
+            return;
+          }
+          int added = name.length() + text.length();
+          if (length[0] + added <= MAX_EXEMPLAR_LABEL_CHARS) {
+            labels.add(name);
+            labels.add(text);
+            length[0] += added;
+          }
+        });
+    return new Exemplar(value, timestamp, labels.toArray(new String[0]));
   }
 
   private Family family(Map<String, Family> families, MetricState state) {

@@ -133,6 +133,31 @@ class MetricConverterTest {
   }
 
   @Test
+  void convert_exemplarFilteredAttributes_addedAsLabels() {
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.of(stringKey("perftrace.correlation_id"), "req-42"), 1L, SPAN, 0.5))));
+
+    var exemplar = families.get(0).samples.get(0).exemplar;
+    assertThat(exemplar.getNumberOfLabels()).isEqualTo(3);
+    assertThat(exemplar.getLabelName(0)).isEqualTo("perftrace_correlation_id");
+    assertThat(exemplar.getLabelValue(0)).isEqualTo("req-42");
+  }
+
+  @Test
+  void convert_exemplarFilteredAttributesOverLimit_dropped() {
+    String longValue = "x".repeat(60);
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.of(stringKey("perftrace.correlation_id"), longValue), 1L, SPAN, 0.5))));
+
+    var exemplar = families.get(0).samples.get(0).exemplar;
+    assertThat(exemplar.getNumberOfLabels()).isEqualTo(2);
+    assertThat(exemplar.getLabelName(0)).isEqualTo("span_id");
+    assertThat(exemplar.getLabelName(1)).isEqualTo("trace_id");
+  }
+
+  @Test
   void formatBound_smallAndLargeBoundaries_plainDecimal() {
     assertThat(MetricConverter.formatBound(0.0005)).isEqualTo("0.0005");
     assertThat(MetricConverter.formatBound(67108864.0)).isEqualTo("67108864.0");
