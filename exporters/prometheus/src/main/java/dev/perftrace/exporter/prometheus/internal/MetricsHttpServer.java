@@ -48,7 +48,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private static final int THREADS = 2;
   private static final int WRITE_BUFFER_CHARS = 16 * 1024;
   private static final AtomicInteger SERVERS = new AtomicInteger();
-  private static final int MAX_RETAINED_BUFFER_BYTES = 8 * 1024 * 1024;
+  private static final int MAX_RETAINED_BUFFER_BYTES = 4 * 1024 * 1024;
 
   /**
    * One response buffer per server thread, reused between scrapes; a buffer that grew beyond
@@ -138,6 +138,8 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   private void handleMetrics(HttpExchange exchange) throws IOException {
+    ByteArrayOutputStream buffer = BUFFERS.get();
+    boolean sent = false;
     try {
       String contentType =
           TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
@@ -148,11 +150,11 @@ public final class MetricsHttpServer implements AutoCloseable {
               : registry.filteredMetricFamilySamples(names);
       exchange.getResponseHeaders().set("Content-Type", contentType);
       if ("HEAD".equals(exchange.getRequestMethod())) {
+        sent = true;
         exchange.sendResponseHeaders(200, -1);
         return;
       }
       boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
-      ByteArrayOutputStream buffer = BUFFERS.get();
       buffer.reset();
       OutputStream target = gzip ? new GZIPOutputStream(buffer, 8192) : buffer;
       try (Writer writer =
@@ -165,12 +167,19 @@ public final class MetricsHttpServer implements AutoCloseable {
       }
       // A fixed length, not chunked: chunked responses end with a small separate write that
       // Nagle's algorithm and delayed ACKs can hold back for tens of milliseconds.
+      sent = true;
       exchange.sendResponseHeaders(200, buffer.size());
       buffer.writeTo(exchange.getResponseBody());
+    } catch (RuntimeException e) {
+      if (!sent) {
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(500, -1);
+      }
+      throw e;
+    } finally {
       if (buffer.size() > MAX_RETAINED_BUFFER_BYTES) {
         BUFFERS.remove();
       }
-    } finally {
       exchange.close();
     }
   }
