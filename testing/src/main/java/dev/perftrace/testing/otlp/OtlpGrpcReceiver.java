@@ -55,10 +55,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Server server;
   private final boolean tls;
 
-  private OtlpGrpcReceiver(byte[] certificateChainPem, byte[] privateKeyPem) {
+  private OtlpGrpcReceiver(int port, byte[] certificateChainPem, byte[] privateKeyPem) {
     this.tls = certificateChainPem != null;
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     if (tls) {
       builder.useTransportSecurity(
           new ByteArrayInputStream(certificateChainPem), new ByteArrayInputStream(privateKeyPem));
@@ -75,7 +76,18 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   /** Starts a plain-text receiver on an ephemeral loopback port. */
   public static OtlpGrpcReceiver start() {
-    return new OtlpGrpcReceiver(null, null);
+    return new OtlpGrpcReceiver(0, null, null);
+  }
+
+  /**
+   * Starts a plain-text receiver on a given loopback {@code port}: for restarting a receiver where
+   * an exporter already points (a collector coming back). Use {@link #start()} otherwise.
+   */
+  public static OtlpGrpcReceiver start(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 1..65535: " + port);
+    }
+    return new OtlpGrpcReceiver(port, null, null);
   }
 
   /**
@@ -85,7 +97,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   public static OtlpGrpcReceiver startTls(byte[] certificateChainPem, byte[] privateKeyPem) {
     requireNonNull(certificateChainPem, "certificateChainPem");
     requireNonNull(privateKeyPem, "privateKeyPem");
-    return new OtlpGrpcReceiver(certificateChainPem.clone(), privateKeyPem.clone());
+    return new OtlpGrpcReceiver(0, certificateChainPem.clone(), privateKeyPem.clone());
   }
 
   /** Returns the bound port. */
