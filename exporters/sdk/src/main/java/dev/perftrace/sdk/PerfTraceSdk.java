@@ -147,20 +147,17 @@ public final class PerfTraceSdk implements AutoCloseable {
   }
 
   private void shutdown() {
-    try {
-      runtimeMetrics.close();
-    } catch (RuntimeException e) {
-      LOGGER.log(Level.DEBUG, "closing runtime metrics failed", e);
-    }
+    // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
     CompletableResultCode result = sdk.shutdown();
     result.join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     if (!result.isSuccess()) {
       LOGGER.log(Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
     }
     try {
+      runtimeMetrics.close();
       selfMetrics.close();
     } catch (Exception e) {
-      LOGGER.log(Level.DEBUG, "closing self-metrics failed", e);
+      LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
     }
   }
 

@@ -281,21 +281,22 @@ class OtlpExportersIT {
               .addSpanProcessor(
                   io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
               .build()) {
-        // Round one warms up grpc-java's bounded event-loop threads.
-        for (int i = 0; i < 20; i++) {
+        // Round one warms up grpc-java's event-loop and callback threads at the same
+        // concurrency (40 calls in flight) as round two.
+        for (int i = 0; i < 40; i++) {
           provider.get("t").spanBuilder("warm-up-" + i).startSpan().end();
         }
-        Poll.until("twenty timeouts", WAIT, () -> guard.health().failures() == 20);
+        Poll.until("forty timeouts", WAIT, () -> guard.health().failures() == 40);
         int threadsAfterWarmUp = Thread.activeCount();
 
         long start = System.nanoTime();
         for (int i = 0; i < 40; i++) {
           provider.get("t").spanBuilder("hung-" + i).startSpan().end();
         }
-        Poll.until("forty more timeouts", WAIT, () -> guard.health().failures() == 60);
+        Poll.until("forty more timeouts", WAIT, () -> guard.health().failures() == 80);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(guard.health().dropped(DropReason.TIMEOUT)).isEqualTo(60);
+        assertThat(guard.health().dropped(DropReason.TIMEOUT)).isEqualTo(80);
         assertThat(guard.health().lastError()).hasValueSatisfying(
             e -> assertThat(e).startsWith("gRPC DEADLINE_EXCEEDED"));
         assertThat(elapsed).isLessThan(Duration.ofSeconds(5));
