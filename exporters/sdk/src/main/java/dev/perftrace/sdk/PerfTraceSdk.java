@@ -6,6 +6,7 @@ import dev.perftrace.PerfTracer;
 import dev.perftrace.exporter.otlp.ExportGuard;
 import dev.perftrace.exporter.otlp.ExporterHealth;
 import dev.perftrace.exporter.otlp.Signal;
+import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.internal.SdkConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.runtimemetrics.java8.RuntimeMetrics;
@@ -45,7 +46,7 @@ public final class PerfTraceSdk implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final SdkConfig config;
   private final Map<Signal, ExportGuard> guards;
-  private final Object prometheus;
+  private final PrometheusExporter prometheus;
   private final AutoCloseable selfMetrics;
   private final RuntimeMetrics runtimeMetrics;
   private final Thread shutdownHook;
@@ -55,7 +56,7 @@ public final class PerfTraceSdk implements AutoCloseable {
       OpenTelemetrySdk sdk,
       SdkConfig config,
       Map<Signal, ExportGuard> guards,
-      Object prometheus,
+      PrometheusExporter prometheus,
       boolean registerShutdownHook) {
     this.sdk = sdk;
     this.config = config;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.perftrace.exporter.otlp.ExportGuard;
 import dev.perftrace.exporter.otlp.OtlpExporters;
 import dev.perftrace.exporter.otlp.Signal;
+import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.internal.CorrelationIdSpanProcessor;
 import dev.perftrace.sdk.internal.SdkConfig;
 import io.opentelemetry.api.common.AttributeKey;
@@ -155,7 +156,7 @@ public final class PerfTraceSdkBuilder {
     Map<Signal, ExportGuard> guards = new EnumMap<>(Signal.class);
     List<AutoCloseable> created = new ArrayList<>();
     Attributes builderResource = resourceAttributes();
-    Object[] prometheus = new Object[1];
+    PrometheusExporter[] prometheus = new PrometheusExporter[1];
 
     AutoConfiguredOpenTelemetrySdk auto;
     try {
