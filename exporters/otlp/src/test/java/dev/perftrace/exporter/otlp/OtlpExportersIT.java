@@ -108,7 +108,7 @@ class OtlpExportersIT {
 
   @Test
   void grpcSpanExporter_tlsWithCustomCa_spansArrive() {
-    SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+    SelfSignedCertificate certificate = certificate();
     try (OtlpGrpcReceiver receiver =
         OtlpGrpcReceiver.startTls(certificate.certificatePem(), certificate.privateKeyPem())) {
       OtlpSettings settings =
@@ -127,7 +127,7 @@ class OtlpExportersIT {
 
   @Test
   void grpcSpanExporter_tlsWithoutTheCa_failsAndHealthRecordsIt() {
-    SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+    SelfSignedCertificate certificate = certificate();
     try (OtlpGrpcReceiver receiver =
         OtlpGrpcReceiver.startTls(certificate.certificatePem(), certificate.privateKeyPem())) {
       OtlpSettings settings =
@@ -422,6 +422,16 @@ class OtlpExportersIT {
     } finally {
       root.removeHandler(capture);
     }
+  }
+
+  private static SelfSignedCertificate certificate;
+
+  /** One certificate for the TLS tests of this class (generating one takes a process start). */
+  private static synchronized SelfSignedCertificate certificate() {
+    if (certificate == null) {
+      certificate = SelfSignedCertificate.generate();
+    }
+    return certificate;
   }
 
   private static SdkTracerProvider tracerProvider(SpanExporter exporter) {
