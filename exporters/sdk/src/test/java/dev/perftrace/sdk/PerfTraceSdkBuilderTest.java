@@ -91,4 +91,45 @@ class PerfTraceSdkBuilderTest {
 
     assertThat(builder.toString()).contains("otel.exporter.otlp.headers").doesNotContain("hunter2");
   }
+
+  @Test
+  void build_sdkDisabled_noExportersAndNoHealth() {
+    try (PerfTraceSdk sdk =
+        PerfTraceSdk.builder()
+            .setShutdownHook(false)
+            .setOtlpFile(tempDir.resolve("x.jsonl"))
+            .setConfigProperties(Map.of("otel.sdk.disabled", "true"))
+            .build()) {
+      assertThat(sdk.health()).isEmpty();
+      assertThat(sdk.prometheusPort()).isEqualTo(-1);
+      assertThat(tempDir.resolve("x.jsonl")).doesNotExist();
+    }
+  }
+
+  @Test
+  void build_defaults_useW3cTraceContextAndBaggagePropagators() {
+    try (PerfTraceSdk sdk =
+        PerfTraceSdk.builder()
+            .setPrometheusEnabled(false)
+            .setShutdownHook(false)
+            .setOtlpFile(tempDir.resolve("x.jsonl"))
+            .build()) {
+      assertThat(sdk.openTelemetry().getPropagators().getTextMapPropagator().fields())
+          .containsExactlyInAnyOrder("traceparent", "tracestate", "baggage");
+    }
+  }
+
+  @Test
+  void build_tracesExporterNone_onlyMetricsHealth() {
+    try (PerfTraceSdk sdk =
+        PerfTraceSdk.builder()
+            .setPrometheusEnabled(false)
+            .setShutdownHook(false)
+            .setOtlpFile(tempDir.resolve("x.jsonl"))
+            .setConfigProperties(Map.of("otel.traces.exporter", "none"))
+            .build()) {
+      assertThat(sdk.health().keySet())
+          .containsExactly(dev.perftrace.exporter.otlp.Signal.METRICS);
+    }
+  }
 }
