@@ -47,6 +47,9 @@ public final class PerfTraceSdkBuilder {
   /** The default Prometheus port. */
   public static final int DEFAULT_PROMETHEUS_PORT = 9464;
 
+  private static final String PROMETHEUS_HOST = "otel.exporter.prometheus.host";
+  private static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
+
   private String serviceName;
   private final Map<String, String> resourceAttributes = new LinkedHashMap<>();
   private boolean prometheusEnabled = true;
@@ -88,7 +91,10 @@ public final class PerfTraceSdkBuilder {
     return this;
   }
 
-  /** Sets the Prometheus bind host (default {@code 127.0.0.1}). */
+  /**
+   * Sets the Prometheus bind host (default {@code 127.0.0.1}; {@code
+   * otel.exporter.prometheus.host} overrides it).
+   */
   public PerfTraceSdkBuilder setPrometheusHost(String host) {
     requireNonNull(host, "host");
     if (host.isBlank()) {
@@ -98,7 +104,10 @@ public final class PerfTraceSdkBuilder {
     return this;
   }
 
-  /** Sets the Prometheus port (default 9464; 0 binds an ephemeral port, see prometheusPort()). */
+  /**
+   * Sets the Prometheus port (default 9464; 0 binds an ephemeral port, see {@link
+   * PerfTraceSdk#prometheusPort()}; {@code otel.exporter.prometheus.port} overrides it).
+   */
   public PerfTraceSdkBuilder setPrometheusPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -234,9 +243,14 @@ public final class PerfTraceSdkBuilder {
                               .build());
                     }
                     if (prometheusEnabled) {
-                      prometheus[0] =
-                          PrometheusWiring.register(
-                              builder, prometheusHost, prometheusPort, created);
+                      String host = config.getString(PROMETHEUS_HOST, prometheusHost).trim();
+                      int port = config.getInt(PROMETHEUS_PORT, prometheusPort);
+                      if (host.isEmpty() || port < 0 || port > 65535) {
+                        throw new ConfigurationException(
+                            "Invalid " + PROMETHEUS_HOST + "/" + PROMETHEUS_PORT + ": "
+                                + host + ":" + port);
+                      }
+                      prometheus[0] = PrometheusWiring.register(builder, host, port, created);
                     }
                     return builder;
                   })

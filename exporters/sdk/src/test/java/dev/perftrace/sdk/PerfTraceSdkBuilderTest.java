@@ -47,6 +47,7 @@ class PerfTraceSdkBuilderTest {
     "otel.traces.exporter, zipkin",
     "otel.metrics.exporter, prometheus",
     "perftrace.exporter.circuit.failure.threshold, many",
+    "otel.exporter.prometheus.port, 70000",
   })
   void build_invalidSetting_failsNamingTheSetting(String key, String value) {
     Map<String, String> properties = new HashMap<>();
@@ -130,6 +131,19 @@ class PerfTraceSdkBuilderTest {
             .build()) {
       assertThat(sdk.health().keySet())
           .containsExactly(dev.perftrace.exporter.otlp.Signal.METRICS);
+    }
+  }
+
+  @Test
+  void build_prometheusPortProperty_overridesBuilderPort() {
+    try (PerfTraceSdk sdk =
+        PerfTraceSdk.builder()
+            .setPrometheusPort(PerfTraceSdkBuilder.DEFAULT_PROMETHEUS_PORT)
+            .setShutdownHook(false)
+            .setOtlpFile(tempDir.resolve("x.jsonl"))
+            .setConfigProperties(Map.of("otel.exporter.prometheus.port", "0"))
+            .build()) {
+      assertThat(sdk.prometheusPort()).isPositive().isNotEqualTo(9464);
     }
   }
 }

@@ -110,6 +110,11 @@ public final class SdkConfig {
     this.exportTimeout = positive(config, "otel.bsp.export.timeout", DEFAULT_EXPORT_TIMEOUT);
     this.metricInterval =
         positive(config, "otel.metric.export.interval", DEFAULT_METRIC_INTERVAL);
+    Integer prometheusPort = config.getInt("otel.exporter.prometheus.port");
+    if (prometheusPort != null && (prometheusPort < 0 || prometheusPort > 65535)) {
+      throw new ConfigurationException(
+          "Invalid otel.exporter.prometheus.port=" + prometheusPort + ": must be in 0..65535");
+    }
     this.failureThreshold = positiveInt(config, CIRCUIT_THRESHOLD, 3);
     this.cooldown = positive(config, CIRCUIT_COOLDOWN, Duration.ofSeconds(5));
     for (Target target : List.of(traces, metrics)) {
