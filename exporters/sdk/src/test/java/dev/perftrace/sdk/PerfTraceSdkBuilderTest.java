@@ -146,4 +146,21 @@ class PerfTraceSdkBuilderTest {
       assertThat(sdk.prometheusPort()).isPositive().isNotEqualTo(9464);
     }
   }
+
+  @Test
+  void build_malformedHeaderList_failsWithoutEchoingTheSecret() {
+    assertThatThrownBy(
+            () ->
+                PerfTraceSdk.builder()
+                    .setPrometheusEnabled(false)
+                    .setShutdownHook(false)
+                    .setConfigProperties(
+                        Map.of(
+                            "otel.exporter.otlp.endpoint", "http://127.0.0.1:1",
+                            "otel.exporter.otlp.traces.headers", "authorization=Bearer t0k3n,junk"))
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("otel.exporter.otlp.traces.headers")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0k3n"));
+  }
 }

@@ -237,7 +237,14 @@ public final class SdkConfig {
   }
 
   private static Map<String, String> decodedMap(ConfigProperties config, String key) {
-    Map<String, String> raw = config.getMap(key);
+    Map<String, String> raw;
+    try {
+      raw = config.getMap(key);
+    } catch (ConfigurationException e) {
+      // autoconfigure's message echoes the whole value: header values are secrets
+      throw new ConfigurationException(
+          "Invalid " + key + ": every entry must be key=value (value not shown)");
+    }
     Map<String, String> decoded = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {
       try {
