@@ -155,4 +155,66 @@ class MetricToTraceIT {
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }
+
+  @Test
+  void collectorDown_manyOperations_callerNeverBlockedThenHealthRecovers() {
+    int port;
+    try (OtlpGrpcReceiver probe = OtlpGrpcReceiver.start()) {
+      port = probe.port();
+    }
+    try (PerfTraceSdk sdk =
+        PerfTraceSdk.builder()
+            .setPrometheusEnabled(false)
+            .setShutdownHook(false)
+            .setOtlpFile(tempDir.resolve("unused.jsonl"))
+            .setConfigProperties(
+                Map.of(
+                    "otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + port,
+                    "otel.metrics.exporter", "none",
+                    "otel.exporter.otlp.timeout", "500",
+                    "otel.bsp.schedule.delay", "50",
+                    "otel.bsp.max.queue.size", "512",
+                    "perftrace.exporter.circuit.failure.threshold", "2",
+                    "perftrace.exporter.circuit.cooldown", "300ms"))
+            .build()) {
+      PerfTracer tracer = sdk.tracer("com.example.store");
+      int total = 20_000;
+      long slowest = 0;
+      long start = System.nanoTime();
+      for (int i = 0; i < total; i++) {
+        long t0 = System.nanoTime();
+        try (Operation op = tracer.start("store.get")) {
+          tracer.recordBytes(dev.perftrace.Direction.IN, "peer-a", 100);
+        }
+        slowest = Math.max(slowest, System.nanoTime() - t0);
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(200));
+      Poll.until("every span counted as dropped", WAIT,
+          () -> sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).droppedTotal()
+              == total);
+      assertThat(sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).state())
+          .isEqualTo(dev.perftrace.exporter.otlp.HealthState.DOWN);
+
+      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+        Poll.until(
+            "a new span after the collector came back",
+            WAIT,
+            () -> {
+              try (CorrelationScope request = tracer.correlate("back-1");
+                  Operation op = tracer.start("after.recovery")) {
+                // timed
+              }
+              return receiver.spans().stream()
+                  .anyMatch(s -> s.name().equals("after.recovery")
+                      && "back-1".equals(s.attribute("perftrace.correlation_id")));
+            });
+        Poll.until("health UP", WAIT,
+            () -> sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).state()
+                == dev.perftrace.exporter.otlp.HealthState.UP);
+      }
+    }
+  }
 }
