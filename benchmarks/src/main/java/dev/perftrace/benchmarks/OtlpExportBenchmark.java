@@ -1,6 +1,7 @@
 package dev.perftrace.benchmarks;
 
 import dev.perftrace.PerfAttributes;
+import dev.perftrace.sdk.PerfTraceSdk;
 import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -10,6 +11,8 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -20,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,9 +32,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Export throughput: spans ended as fast as one thread can, through a {@link BatchSpanProcessor}
- * (default queue 2048, batch 512) to an OTLP/gRPC exporter (grpc-java sender) and the test kit's
- * in-process {@link OtlpGrpcReceiver}. The primary score is spans ended per second; the auxiliary
+ * Export throughput: spans ended as fast as one thread can, through a batch span processor (queue
+ * 2048, batch 512) to an OTLP/gRPC exporter and the test kit's in-process {@link
+ * OtlpGrpcReceiver}. Two {@link #pipeline}s: {@code opentelemetry} is OpenTelemetry's {@link
+ * BatchSpanProcessor} and {@link OtlpGrpcSpanExporter} (grpc-java sender) with their defaults;
+ * {@code perftraceSdk} is what an application gets from {@link PerfTraceSdk} pointed at the
+ * receiver (PerfTrace's guarded exporter with health state and circuit breaker, and its bounded
+ * processor that counts queue drops). The primary score is spans ended per second; the auxiliary
  * counters {@code exported} (spans the receiver decoded) and {@code dropped} (ended but never
  * received: queue overflow or failed exports) are per second too.
  *
@@ -53,23 +61,48 @@ public class OtlpExportBenchmark {
   private static final Logger PROCESSOR_LOGGER =
       Logger.getLogger(BatchSpanProcessor.class.getName());
 
+  /** Which export pipeline carries the spans. */
+  @Param({"opentelemetry", "perftraceSdk"})
+  public String pipeline;
+
   private OtlpGrpcReceiver receiver;
-  private SdkTracerProvider tracerProvider;
   private Tracer tracer;
+  private Runnable flush;
+  private AutoCloseable closer;
 
   /** Starts the receiver and the pipeline, and checks a span goes through. */
   @Setup
   public void setUp() {
     PROCESSOR_LOGGER.setLevel(java.util.logging.Level.SEVERE);
     receiver = OtlpGrpcReceiver.start();
-    OtlpGrpcSpanExporter exporter =
-        OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
-    tracerProvider =
-        SdkTracerProvider.builder()
-            .setSampler(Sampler.alwaysOn())
-            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-            .build();
-    tracer = tracerProvider.get("bench.otlp");
+    if ("perftraceSdk".equals(pipeline)) {
+      PerfTraceSdk sdk =
+          PerfTraceSdk.builder()
+              .setServiceName("bench")
+              .setPrometheusEnabled(false)
+              .setShutdownHook(false)
+              .setConfigProperties(
+                  Map.of(
+                      "otel.exporter.otlp.endpoint", receiver.endpoint(),
+                      "otel.exporter.otlp.protocol", "grpc",
+                      "otel.metrics.exporter", "none",
+                      "otel.traces.sampler", "always_on"))
+              .build();
+      tracer = sdk.openTelemetry().getTracer("bench.otlp");
+      flush = () -> sdk.forceFlush(Duration.ofSeconds(30));
+      closer = sdk;
+    } else {
+      OtlpGrpcSpanExporter exporter =
+          OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+      SdkTracerProvider tracerProvider =
+          SdkTracerProvider.builder()
+              .setSampler(Sampler.alwaysOn())
+              .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+              .build();
+      tracer = tracerProvider.get("bench.otlp");
+      flush = () -> tracerProvider.forceFlush().join(30, TimeUnit.SECONDS);
+      closer = tracerProvider;
+    }
     tracer.spanBuilder("probe").startSpan().end();
     long received = settle();
     if (received != 1) {
@@ -79,8 +112,8 @@ public class OtlpExportBenchmark {
 
   /** Shuts the pipeline and the receiver down. */
   @TearDown
-  public void tearDown() {
-    tracerProvider.close();
+  public void tearDown() throws Exception {
+    closer.close();
     receiver.close();
   }
 
@@ -124,7 +157,7 @@ public class OtlpExportBenchmark {
 
   /** Flushes the processor, then returns and forgets the spans the receiver holds. */
   synchronized long settle() {
-    tracerProvider.forceFlush().join(30, TimeUnit.SECONDS);
+    flush.run();
     long spans = 0;
     for (ExportTraceServiceRequest request : receiver.traceRequests()) {
       for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
