@@ -83,13 +83,18 @@ final class Comparison {
                 : Double.NaN;
         allocates = result.allocBytesPerOp() > before.allocBytesPerOp() * threshold + allocSlack;
       }
+      // The export benchmark's capacity: fewer spans delivered per second is a regression too.
+      boolean exportsLess =
+          result.hasExported()
+              && before.hasExported()
+              && before.exportedPerSecond() / result.exportedPerSecond() > threshold;
       rows.add(
           new BaselineRow(
               result,
               before,
               timeRatio,
               allocRatio,
-              slower || allocates ? Verdict.REGRESSION : Verdict.OK));
+              slower || allocates || exportsLess ? Verdict.REGRESSION : Verdict.OK));
     }
     for (JmhResult before : base.values()) {
       if (!current.containsKey(before.key())) {

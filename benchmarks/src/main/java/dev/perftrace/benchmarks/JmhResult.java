@@ -16,6 +16,8 @@ import java.util.TreeMap;
  *     gc}
  * @param cpuNanosPerOp {@link CpuTimeProfiler#METRIC} in ns/op, or {@code NaN} without that
  *     profiler
+ * @param exportedPerSecond the {@code exported} auxiliary counter of the export benchmark in
+ *     ops/s, or {@code NaN}
  */
 record JmhResult(
     String benchmark,
@@ -24,7 +26,8 @@ record JmhResult(
     Map<String, String> params,
     double score,
     double allocBytesPerOp,
-    double cpuNanosPerOp) {
+    double cpuNanosPerOp,
+    double exportedPerSecond) {
 
   static final String PACKAGE_PREFIX = "dev.perftrace.benchmarks.";
 
@@ -45,6 +48,11 @@ record JmhResult(
   /** Returns true when the GC profiler reported allocation. */
   boolean hasAlloc() {
     return !Double.isNaN(allocBytesPerOp);
+  }
+
+  /** Returns true when the result has an {@code exported} rate. */
+  boolean hasExported() {
+    return !Double.isNaN(exportedPerSecond);
   }
 
   /** Returns true when {@link CpuTimeProfiler} reported CPU time per operation. */

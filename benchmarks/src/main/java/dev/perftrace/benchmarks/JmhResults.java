@@ -55,12 +55,25 @@ final class JmhResults {
         params,
         score,
         alloc(node.path("secondaryMetrics")),
-        cpu(node.path("secondaryMetrics")));
+        cpu(node.path("secondaryMetrics")),
+        exported(node.path("secondaryMetrics")));
   }
 
   private static double cpu(JsonNode secondary) {
     JsonNode metric = secondary.path(CpuTimeProfiler.METRIC);
     return metric.hasNonNull("score") ? metric.get("score").asDouble() : Double.NaN;
+  }
+
+  private static double exported(JsonNode secondary) {
+    JsonNode metric = secondary.path("exported");
+    if (!metric.hasNonNull("score")) {
+      return Double.NaN;
+    }
+    try {
+      return JmhResult.normalize(metric.get("score").asDouble(), metric.path("scoreUnit").asText());
+    } catch (IllegalArgumentException e) {
+      return Double.NaN;
+    }
   }
 
   /** JMH 1.37 names it {@code gc.alloc.rate.norm}; older versions prefix a middle dot. */

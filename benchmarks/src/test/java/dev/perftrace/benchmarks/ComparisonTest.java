@@ -128,6 +128,33 @@ class ComparisonTest {
   }
 
   @Test
+  void of_fewerSpansExported_regression() {
+    Comparison c =
+        Comparison.of(
+            List.of(Fixtures.export(1_000_000, 40_000)),
+            List.of(Fixtures.export(1_000_000, 20_000)),
+            List.of(),
+            1.25,
+            1.0);
+    assertThat(c.baselineRows()).singleElement().satisfies(row -> {
+      assertThat(row.timeRatio()).isEqualTo(1.0);
+      assertThat(row.verdict()).isEqualTo(Verdict.REGRESSION);
+    });
+  }
+
+  @Test
+  void of_exportedWithinThreshold_ok() {
+    Comparison c =
+        Comparison.of(
+            List.of(Fixtures.export(1_000_000, 40_000)),
+            List.of(Fixtures.export(1_000_000, 36_000)),
+            List.of(),
+            1.25,
+            1.0);
+    assertThat(c.regressed()).isFalse();
+  }
+
+  @Test
   void of_benchmarkOnlyInBaseline_notRunAndNoRegression() {
     Comparison c =
         Comparison.of(

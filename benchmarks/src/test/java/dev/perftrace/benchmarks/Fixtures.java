@@ -24,16 +24,30 @@ final class Fixtures {
 
   /** An average-time result in ns/op, one thread, no parameters. */
   static JmhResult avgt(String name, double nanos, double allocBytes) {
-    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes, Double.NaN);
+    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN);
   }
 
   /** An average-time result with CPU time per operation from {@link CpuTimeProfiler}. */
   static JmhResult withCpu(String name, double nanos, double cpuNanos) {
-    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, 0, cpuNanos);
+    return new JmhResult(
+        JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, 0, cpuNanos, Double.NaN);
+  }
+
+  /** A throughput result of the export benchmark: spans ended/s and spans exported/s. */
+  static JmhResult export(double endedPerSecond, double exportedPerSecond) {
+    return new JmhResult(
+        JmhResult.PACKAGE_PREFIX + "OtlpExportBenchmark.export",
+        "thrpt",
+        1,
+        Map.of("pipeline", "perftraceSdk"),
+        endedPerSecond,
+        600,
+        Double.NaN,
+        exportedPerSecond);
   }
 
   static JmhResult avgt(String name, int threads, double nanos, double allocBytes) {
     return new JmhResult(
-        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes, Double.NaN);
+        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN);
   }
 }
