@@ -280,11 +280,15 @@ final class Comparison {
   }
 
   /**
-   * The time figures to compare for {@code m} against {@code r}: CPU time per operation when both
-   * have it (robust on a shared machine), else the primary scores.
+   * The time figures to compare for {@code m} against {@code r}, the first both sides have: the
+   * benchmark threads' CPU time per operation (the hot-path cost, robust on a shared machine),
+   * the whole JVM's CPU time per operation, else the primary scores.
    */
   record Times(double measured, double reference, String unit, boolean higherIsBetter) {
     static Times of(JmhResult m, JmhResult r) {
+      if (m.hasCallerCpu() && r.hasCallerCpu()) {
+        return new Times(m.callerNanosPerOp(), r.callerNanosPerOp(), "caller ns/op", false);
+      }
       if (m.hasCpu() && r.hasCpu()) {
         return new Times(m.cpuNanosPerOp(), r.cpuNanosPerOp(), "cpu ns/op", false);
       }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  *     gc}
  * @param cpuNanosPerOp {@link CpuTimeProfiler#METRIC} in ns/op, or {@code NaN} without that
  *     profiler
+ * @param callerNanosPerOp {@link CpuTimeProfiler#CALLER_METRIC} in ns/op, or {@code NaN}
  * @param exportedPerSecond the {@code exported} auxiliary counter of the export benchmark in
  *     ops/s, or {@code NaN}
  */
@@ -27,6 +28,7 @@ record JmhResult(
     double score,
     double allocBytesPerOp,
     double cpuNanosPerOp,
+    double callerNanosPerOp,
     double exportedPerSecond) {
 
   static final String PACKAGE_PREFIX = "dev.perftrace.benchmarks.";
@@ -48,6 +50,11 @@ record JmhResult(
   /** Returns true when the GC profiler reported allocation. */
   boolean hasAlloc() {
     return !Double.isNaN(allocBytesPerOp);
+  }
+
+  /** Returns true when {@link CpuTimeProfiler} reported the benchmark threads' CPU time. */
+  boolean hasCallerCpu() {
+    return !Double.isNaN(callerNanosPerOp);
   }
 
   /** Returns true when the result has an {@code exported} rate. */

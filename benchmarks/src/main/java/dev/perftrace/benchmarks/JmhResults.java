@@ -55,12 +55,13 @@ final class JmhResults {
         params,
         score,
         alloc(node.path("secondaryMetrics")),
-        cpu(node.path("secondaryMetrics")),
+        scalar(node.path("secondaryMetrics"), CpuTimeProfiler.METRIC),
+        scalar(node.path("secondaryMetrics"), CpuTimeProfiler.CALLER_METRIC),
         exported(node.path("secondaryMetrics")));
   }
 
-  private static double cpu(JsonNode secondary) {
-    JsonNode metric = secondary.path(CpuTimeProfiler.METRIC);
+  private static double scalar(JsonNode secondary, String name) {
+    JsonNode metric = secondary.path(name);
     return metric.hasNonNull("score") ? metric.get("score").asDouble() : Double.NaN;
   }
 

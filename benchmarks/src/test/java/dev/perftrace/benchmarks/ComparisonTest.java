@@ -100,6 +100,19 @@ class ComparisonTest {
   }
 
   @Test
+  void of_callerCpuOnBothSides_preferredOverProcessCpu() {
+    Comparison c =
+        targetsOnly(
+            RATIO,
+            Fixtures.withCallerCpu("OperationBenchmark.perfTrace", 900, 800, 420),
+            Fixtures.withCallerCpu("OperationBenchmark.rawOpenTelemetry", 300, 400, 400));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("1.050x (420 vs 400 caller ns/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MET);
+    });
+  }
+
+  @Test
   void of_cpuTimeOnOneSideOnly_ratioFromPrimaryScore() {
     Comparison c =
         targetsOnly(

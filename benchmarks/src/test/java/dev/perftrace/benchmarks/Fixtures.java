@@ -24,13 +24,35 @@ final class Fixtures {
 
   /** An average-time result in ns/op, one thread, no parameters. */
   static JmhResult avgt(String name, double nanos, double allocBytes) {
-    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN);
+    return new JmhResult(JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN, Double.NaN);
   }
 
   /** An average-time result with CPU time per operation from {@link CpuTimeProfiler}. */
   static JmhResult withCpu(String name, double nanos, double cpuNanos) {
     return new JmhResult(
-        JmhResult.PACKAGE_PREFIX + name, "avgt", 1, Map.of(), nanos, 0, cpuNanos, Double.NaN);
+        JmhResult.PACKAGE_PREFIX + name,
+        "avgt",
+        1,
+        Map.of(),
+        nanos,
+        0,
+        cpuNanos,
+        Double.NaN,
+        Double.NaN);
+  }
+
+  /** An average-time result with process and benchmark-thread CPU time per operation. */
+  static JmhResult withCallerCpu(String name, double nanos, double cpuNanos, double callerNanos) {
+    return new JmhResult(
+        JmhResult.PACKAGE_PREFIX + name,
+        "avgt",
+        1,
+        Map.of(),
+        nanos,
+        0,
+        cpuNanos,
+        callerNanos,
+        Double.NaN);
   }
 
   /** A throughput result of the export benchmark: spans ended/s and spans exported/s. */
@@ -43,11 +65,12 @@ final class Fixtures {
         endedPerSecond,
         600,
         Double.NaN,
+        Double.NaN,
         exportedPerSecond);
   }
 
   static JmhResult avgt(String name, int threads, double nanos, double allocBytes) {
     return new JmhResult(
-        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN);
+        JmhResult.PACKAGE_PREFIX + name, "avgt", threads, Map.of(), nanos, allocBytes, Double.NaN, Double.NaN, Double.NaN);
   }
 }

@@ -29,6 +29,7 @@ class JmhResultsTest {
                 2.407568846292678,
                 1.392755723845573E-5,
                 Double.NaN,
+                Double.NaN,
                 Double.NaN),
             new JmhResult(
                 "dev.perftrace.benchmarks.NoopBenchmark.noopOperation",
@@ -37,6 +38,7 @@ class JmhResultsTest {
                 Map.of(),
                 2.3937452841065294,
                 1.3940715031159355E-5,
+                Double.NaN,
                 Double.NaN,
                 Double.NaN));
   }
