@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compares a JMH result with a baseline (per-benchmark ratio thresholds) and checks the in-run
@@ -280,13 +281,22 @@ final class Comparison {
   }
 
   /**
+   * Benchmark classes whose work happens on other threads than the benchmark's (HTTP server
+   * threads answering a scrape, the export pipeline): the benchmark threads' CPU time says
+   * nothing about them.
+   */
+  static final Set<String> WORK_ON_OTHER_THREADS = Set.of("ScrapeBenchmark", "OtlpExportBenchmark");
+
+  /**
    * The time figures to compare for {@code m} against {@code r}, the first both sides have: the
-   * benchmark threads' CPU time per operation (the hot-path cost, robust on a shared machine),
-   * the whole JVM's CPU time per operation, else the primary scores.
+   * benchmark threads' CPU time per operation (the hot-path cost, robust on a shared machine;
+   * not for {@link #WORK_ON_OTHER_THREADS}), the whole JVM's CPU time per operation, else the
+   * primary scores.
    */
   record Times(double measured, double reference, String unit, boolean higherIsBetter) {
     static Times of(JmhResult m, JmhResult r) {
-      if (m.hasCallerCpu() && r.hasCallerCpu()) {
+      String benchmarkClass = m.shortName().substring(0, Math.max(0, m.shortName().indexOf('.')));
+      if (m.hasCallerCpu() && r.hasCallerCpu() && !WORK_ON_OTHER_THREADS.contains(benchmarkClass)) {
         return new Times(m.callerNanosPerOp(), r.callerNanosPerOp(), "caller ns/op", false);
       }
       if (m.hasCpu() && r.hasCpu()) {

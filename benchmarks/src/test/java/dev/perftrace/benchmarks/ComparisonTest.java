@@ -113,6 +113,26 @@ class ComparisonTest {
   }
 
   @Test
+  void of_scrapeWithCallerCpu_ratioFromProcessCpu() {
+    Target scrape =
+        new Target(
+            "scrape",
+            Target.Kind.TIME_RATIO,
+            "ScrapeBenchmark.perfTraceExporter",
+            "ScrapeBenchmark.openTelemetryExporter",
+            1.0);
+    Comparison c =
+        targetsOnly(
+            scrape,
+            Fixtures.withCallerCpu("ScrapeBenchmark.perfTraceExporter", 3000, 4000, 260),
+            Fixtures.withCallerCpu("ScrapeBenchmark.openTelemetryExporter", 10000, 10000, 250));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("0.400x (4000 vs 10000 cpu ns/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MET);
+    });
+  }
+
+  @Test
   void of_cpuTimeOnOneSideOnly_ratioFromPrimaryScore() {
     Comparison c =
         targetsOnly(
