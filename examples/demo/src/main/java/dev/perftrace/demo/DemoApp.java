@@ -53,7 +53,7 @@ public final class DemoApp implements AutoCloseable {
   public static final String INSTRUMENTATION_SCOPE = "dev.perftrace.demo";
 
   private static final int CATALOGUE_KEYS = 1500;
-  private static final long MEMORY_CAPACITY_BYTES = 2L * 1024 * 1024;
+  private static final long MEMORY_CAPACITY_BYTES = 8L * 1024 * 1024;
   private static final long SEED = 20_260_101L;
 
   private final DemoOptions options;
@@ -268,7 +268,7 @@ public final class DemoApp implements AutoCloseable {
     peers.forEach(peer -> builder.addPeer(peer.remotePeer()));
     store = builder.build();
 
-    Catalogue catalogue = new Catalogue(CATALOGUE_KEYS, 1.0, SEED);
+    Catalogue catalogue = new Catalogue(CATALOGUE_KEYS, 1.1, SEED);
     for (int i = 0; i < catalogue.size(); i++) {
       String key = Catalogue.key(i);
       String owner = store.peerFor(key).name();

@@ -48,10 +48,13 @@ public final class Progress {
   /** Returns the current progress line (without {@code \r}). */
   public String line() {
     Stats stats = workload.stats();
-    Duration elapsed = workload.elapsed();
     Duration total = workload.duration();
+    Duration elapsed = workload.elapsed();
+    if (elapsed.compareTo(total) > 0) {
+      elapsed = total; // the last requests end just after the deadline
+    }
     double seconds = Math.max(elapsed.toMillis() / 1000.0, 0.001);
-    long shown = Math.min(elapsed.toSeconds(), total.toSeconds());
+    long shown = elapsed.toSeconds();
     return String.format(
         Locale.ROOT,
         "[%3ds/%ds] requests %d (%.0f/s)  gets %d  puts %d  errors %d  slow %d  read %s  written %s",
