@@ -1,132 +1,630 @@
 package dev.perftrace.internal;
 
-import dev.perftrace.CacheLookup;
 import dev.perftrace.CorrelationScope;
 import dev.perftrace.Direction;
 import dev.perftrace.Operation;
+import dev.perftrace.PerfAttributes;
 import dev.perftrace.PerfTracer;
+import dev.perftrace.Ticker;
 import dev.perftrace.TieredCache;
 import dev.perftrace.Transfer;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * PLACEHOLDER: delegates to the no-op tracer until the real implementation lands. Internal.
+ * The real tracer: maps operations, transfers, cache tiers and correlation IDs onto the
+ * OpenTelemetry API given at build time. Internal: reach it through {@link PerfTracer#create} or
+ * {@link PerfTracer#builder}.
  *
- * <p>Thread safety: safe for concurrent use.
+ * <p>Thread safety: safe for concurrent use. Names are interned once in bounded registries to
+ * descriptors holding precomputed attributes, so steady-state recording builds no attributes or
+ * strings.
  */
 public final class DefaultPerfTracer implements PerfTracer {
-  private final PerfTracer delegate = NoopPerfTracer.INSTANCE;
+  /** Header values longer than this are ignored and counted as {@code header_invalid}. */
+  static final int MAX_HEADER_LENGTH = 8192;
 
-  /** Creates the tracer. */
-  public DefaultPerfTracer(OpenTelemetry openTelemetry, TracerConfig config) {}
+  private static final TextMapPropagator PROPAGATOR =
+      TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+  final Instruments instruments;
+  final Ticker ticker;
+  final Rejections rejections;
+  private final TracerConfig config;
+  private final Names names;
+  private final BoundedRegistry<OperationDescriptor> operations;
+  private final BoundedRegistry<SourceDescriptor> sources;
+  private final BoundedRegistry<String> cacheNames;
+  private final BoundedRegistry<String> errorTypes;
+  private final ConcurrentHashMap<String, TieredCacheImpl> caches = new ConcurrentHashMap<>();
+  private final Mdc mdc;
+
+  /** Creates the tracer from validated configuration. */
+  public DefaultPerfTracer(OpenTelemetry openTelemetry, TracerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.instruments = new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
+    this.ticker = config.ticker();
+    this.rejections = new Rejections(instruments.rejected, config.scopeName());
+    this.names = new Names(config.maxNameLength(), rejections);
+    this.operations =
+        new BoundedRegistry<>(
+            config.maxOperations(), OperationDescriptor::new, names, rejections, "operation name");
+    this.sources =
+        new BoundedRegistry<>(
+            config.maxSources(), SourceDescriptor::new, names, rejections, "transfer source");
+    this.cacheNames =
+        new BoundedRegistry<>(config.maxCaches(), n -> n, names, rejections, "cache name");
+    this.errorTypes =
+        new BoundedRegistry<>(config.maxErrorTypes(), n -> n, names, rejections, "error type");
+    this.mdc = Mdc.create(config.mdcEnabled(), config.mdcKey());
+  }
+
+  // ---- operations -----------------------------------------------------------------------------
+
+  /**
+   * Starts an operation, or returns null when the name is blank (the caller runs untraced).
+   * {@code functionName} may be null.
+   */
+  OperationImpl startOperation(String operationName, String functionName) {
+    try {
+      OperationDescriptor descriptor = operations.resolve(operationName);
+      if (descriptor == null) {
+        return null;
+      }
+      Context parent = Context.current();
+      SpanBuilder builder =
+          instruments
+              .tracer
+              .spanBuilder(descriptor.name)
+              .setParent(parent)
+              .setAttribute(PerfAttributes.OPERATION_NAME, descriptor.name);
+      String correlationId = correlationId(parent);
+      if (correlationId != null) {
+        builder.setAttribute(PerfAttributes.CORRELATION_ID, correlationId);
+      }
+      if (functionName != null) {
+        builder.setAttribute(CODE_FUNCTION_NAME, functionName);
+      }
+      return new OperationImpl(this, descriptor, builder.startSpan(), parent);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      return null;
+    }
+  }
+
+  static final io.opentelemetry.api.common.AttributeKey<String> CODE_FUNCTION_NAME =
+      io.opentelemetry.api.common.AttributeKey.stringKey("code.function.name");
 
   @Override
   public Operation start(String operationName) {
-    return delegate.start(operationName);
+    OperationImpl operation = startOperation(operationName, null);
+    return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
   }
 
   @Override
   public <T> T call(String operationName, Callable<T> callable) throws Exception {
-    return delegate.call(operationName, callable);
+    if (callable == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "call(" + operationName + ", null)");
+      return null;
+    }
+    OperationImpl operation = startOperation(operationName, null);
+    if (operation == null) {
+      return callable.call();
+    }
+    try {
+      return callable.call();
+    } catch (Throwable t) {
+      operation.fail(t);
+      throw t;
+    } finally {
+      operation.close();
+    }
   }
 
   @Override
   public void run(String operationName, Runnable runnable) {
-    delegate.run(operationName, runnable);
+    if (runnable == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "run(" + operationName + ", null)");
+      return;
+    }
+    OperationImpl operation = startOperation(operationName, null);
+    if (operation == null) {
+      runnable.run();
+      return;
+    }
+    try {
+      runnable.run();
+    } catch (Throwable t) {
+      operation.fail(t);
+      throw t;
+    } finally {
+      operation.close();
+    }
   }
 
   @Override
   public <T, S extends CompletionStage<T>> S callAsync(
       String operationName, Supplier<S> stageSupplier) {
-    return delegate.callAsync(operationName, stageSupplier);
+    if (stageSupplier == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "callAsync(" + operationName + ", null)");
+      return null;
+    }
+    OperationImpl operation = startOperation(operationName, null);
+    if (operation == null) {
+      return stageSupplier.get();
+    }
+    S stage;
+    try {
+      stage = stageSupplier.get();
+    } catch (Throwable t) {
+      operation.fail(t);
+      operation.close();
+      throw t;
+    }
+    operation.detach();
+    endWhenComplete(operation, stage);
+    return stage;
+  }
+
+  /** A stage-returning call that may throw anything (a reflective invocation). */
+  interface StageCall {
+    Object call() throws Throwable;
+  }
+
+  /** Runs {@code call} with the operation current and ends the operation with its stage. */
+  Object finishAsync(OperationImpl operation, StageCall call) throws Throwable {
+    Object result;
+    try {
+      result = call.call();
+    } catch (Throwable t) {
+      operation.fail(t);
+      operation.close();
+      throw t;
+    }
+    operation.detach();
+    endWhenComplete(operation, result instanceof CompletionStage ? (CompletionStage<?>) result : null);
+    return result;
+  }
+
+  private void endWhenComplete(OperationImpl operation, CompletionStage<?> stage) {
+    if (stage == null) {
+      operation.end();
+      return;
+    }
+    try {
+      stage.whenComplete(
+          (value, error) -> {
+            if (error != null) {
+              Throwable cause = unwrap(error);
+              if (cause instanceof CancellationException) {
+                operation.cancel();
+              } else {
+                operation.fail(cause);
+              }
+            }
+            operation.end();
+          });
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      operation.end();
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   @Override
-  public void recordDuration(String operationName, Duration duration) {}
+  public void recordDuration(String operationName, Duration duration) {
+    recordDuration(operationName, duration, null);
+  }
 
   @Override
-  public void recordDuration(String operationName, Duration duration, Throwable error) {}
+  public void recordDuration(String operationName, Duration duration, Throwable error) {
+    try {
+      if (duration == null || duration.isNegative()) {
+        rejections.reject(
+            Reason.DURATION_INVALID,
+            "recordDuration(" + operationName + ") duration " + duration + " is null or negative");
+        return;
+      }
+      OperationDescriptor descriptor = operations.resolve(operationName);
+      if (descriptor == null) {
+        return;
+      }
+      Attributes attributes;
+      if (error == null) {
+        attributes = descriptor.success;
+      } else {
+        Throwable cause = unwrap(error);
+        attributes =
+            cause instanceof CancellationException
+                ? descriptor.cancelled
+                : descriptor.error(errorType(cause));
+      }
+      instruments.operationDuration.record(seconds(duration), attributes);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+    }
+  }
+
+  /** Returns the bounded {@code error.type} value of {@code error}. */
+  String errorType(Throwable error) {
+    String type = errorTypes.resolve(error.getClass().getName());
+    return type == null ? PerfAttributes.OVERFLOW_VALUE : type;
+  }
+
+  static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNano() / 1e9;
+  }
 
   @Override
   public <T> T instrument(Class<T> iface, T target) {
-    return delegate.instrument(iface, target);
+    if (iface == null || !iface.isInterface()) {
+      throw new IllegalArgumentException("iface must be an interface, was " + iface);
+    }
+    Objects.requireNonNull(target, "target");
+    if (!iface.isInstance(target)) {
+      throw new IllegalArgumentException("target must implement " + iface.getName());
+    }
+    Object proxy =
+        Proxy.newProxyInstance(
+            iface.getClassLoader(),
+            new Class<?>[] {iface},
+            new InstrumentHandler(this, iface, target));
+    return iface.cast(proxy);
   }
 
+  // ---- bandwidth ------------------------------------------------------------------------------
+
   @Override
-  public void recordBytes(Direction direction, String source, long bytes) {}
+  public void recordBytes(Direction direction, String source, long bytes) {
+    try {
+      if (direction == null) {
+        rejections.reject(Reason.ARGUMENT_NULL, "recordBytes direction is null");
+        return;
+      }
+      if (bytes < 0) {
+        rejections.reject(Reason.BYTES_NEGATIVE, "recordBytes(" + bytes + ")");
+        return;
+      }
+      SourceDescriptor descriptor = sources.resolve(source);
+      if (descriptor != null) {
+        recordTransfer(direction, descriptor, bytes, Context.current());
+      }
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+    }
+  }
+
+  void recordTransfer(Direction direction, SourceDescriptor source, long bytes, Context context) {
+    try {
+      Attributes attributes = source.attributes(direction);
+      instruments.transferIo.add(bytes, attributes, context);
+      instruments.transferSize.record(bytes, attributes, context);
+      OperationImpl operation = OperationImpl.current(context);
+      if (operation != null) {
+        if (direction == Direction.IN) {
+          operation.addBytesIn(bytes);
+        } else {
+          operation.addBytesOut(bytes);
+        }
+      }
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+    }
+  }
 
   @Override
   public Transfer startTransfer(Direction direction, String source) {
-    return delegate.startTransfer(direction, source);
+    Context context = Context.current();
+    if (direction == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "startTransfer direction is null");
+      return new TransferImpl(this, null, null, context);
+    }
+    return new TransferImpl(this, direction, sources.resolve(source), context);
   }
+
+  // ---- caches ---------------------------------------------------------------------------------
 
   @Override
   public TieredCache cache(String cacheName, String... tiers) {
-    return delegate.cache(cacheName, tiers);
+    CacheNames declared = CacheNames.validate(cacheName, tiers);
+    List<String> tierNames = new ArrayList<>(declared.tiers().size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < declared.tiers().size(); i++) {
+      String tier = names.sanitize(declared.tiers().get(i), "cache tier");
+      if (!seen.add(tier)) {
+        throw new IllegalArgumentException(
+            "tiers[" + i + "] repeats tier '" + tier + "' after sanitizing");
+      }
+      tierNames.add(tier);
+    }
+    List<String> tierList = List.copyOf(tierNames);
+    String name = cacheNames.resolve(declared.name());
+    TieredCacheImpl existing = caches.get(name);
+    if (existing != null && existing.descriptor().tiers.equals(tierList)) {
+      return existing;
+    }
+    TieredCacheImpl created = new TieredCacheImpl(this, new CacheDescriptor(name, tierList));
+    if (!PerfAttributes.OVERFLOW_VALUE.equals(name)) {
+      caches.putIfAbsent(name, created);
+    }
+    return created;
+  }
+
+  // ---- correlation ----------------------------------------------------------------------------
+
+  private static String correlationId(Context context) {
+    Baggage baggage = Baggage.fromContextOrNull(context);
+    if (baggage == null) {
+      return null;
+    }
+    String id = baggage.getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+    return CorrelationIds.isValid(id) ? id : null;
   }
 
   @Override
   public CorrelationScope correlate() {
-    return delegate.correlate();
+    return open(CorrelationIds.generate(), Context.current());
   }
 
   @Override
   public CorrelationScope correlate(String correlationId) {
-    return delegate.correlate(correlationId);
+    String id = correlationId;
+    if (!CorrelationIds.isValid(id)) {
+      rejections.reject(
+          Reason.CORRELATION_ID_INVALID,
+          "correlation ID is null, blank, longer than 128 characters or has characters outside"
+              + " [A-Za-z0-9._:-]");
+      id = CorrelationIds.generate();
+    }
+    return open(id, Context.current());
+  }
+
+  private CorrelationScope open(String id, Context base) {
+    Context context =
+        base.with(
+            Baggage.fromContext(base)
+                .toBuilder()
+                .put(PerfAttributes.CORRELATION_BAGGAGE_KEY, id)
+                .build());
+    Scope scope = context.makeCurrent();
+    String previous = mdc == null ? null : mdc.put(id);
+    return new CorrelationScopeImpl(id, scope, mdc, previous);
   }
 
   @Override
   public String currentCorrelationId() {
-    return null;
+    return correlationId(Context.current());
   }
 
   @Override
   public <C> CorrelationScope extract(C carrier, TextMapGetter<C> getter) {
-    return delegate.extract(carrier, getter);
+    if (carrier == null || getter == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "extract carrier or getter is null");
+      return correlate();
+    }
+    Context base = Context.current();
+    GuardedGetter<C> guarded = new GuardedGetter<>(getter, rejections);
+    Context extracted;
+    try {
+      extracted = PROPAGATOR.extract(base, carrier, guarded);
+    } catch (RuntimeException e) {
+      rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + e);
+      extracted = base;
+    }
+    if (guarded.sawTraceparent && Span.fromContext(extracted) == Span.fromContext(base)) {
+      rejections.reject(Reason.HEADER_INVALID, "malformed traceparent header");
+    }
+    String id =
+        Baggage.fromContext(extracted).getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+    if (id == null) {
+      id = CorrelationIds.generate();
+    } else if (!CorrelationIds.isValid(id)) {
+      rejections.reject(
+          Reason.CORRELATION_ID_INVALID, "carried correlation ID is invalid; generated a new one");
+      id = CorrelationIds.generate();
+    }
+    return open(id, extracted);
   }
 
   @Override
   public CorrelationScope extract(Map<String, String> headers) {
-    return delegate.extract(headers);
+    if (headers == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "extract headers is null");
+      return correlate();
+    }
+    return extract(headers, MapGetter.INSTANCE);
   }
 
   @Override
-  public <C> void inject(C carrier, TextMapSetter<C> setter) {}
+  public <C> void inject(C carrier, TextMapSetter<C> setter) {
+    if (carrier == null || setter == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "inject carrier or setter is null");
+      return;
+    }
+    PROPAGATOR.inject(Context.current(), carrier, setter);
+  }
 
   @Override
-  public void inject(Map<String, String> headers) {}
+  public void inject(Map<String, String> headers) {
+    if (headers == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "inject headers is null");
+      return;
+    }
+    inject(headers, Map::put);
+  }
+
+  /** Reads a header case-insensitively from a map. */
+  private enum MapGetter implements TextMapGetter<Map<String, String>> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Map<String, String> carrier) {
+      return carrier.keySet();
+    }
+
+    @Override
+    public String get(Map<String, String> carrier, String key) {
+      if (carrier == null || key == null) {
+        return null;
+      }
+      String value = carrier.get(key);
+      if (value != null) {
+        return value;
+      }
+      for (Map.Entry<String, String> entry : carrier.entrySet()) {
+        if (key.equalsIgnoreCase(entry.getKey())) {
+          return entry.getValue();
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Ignores and counts oversized header values; notes whether a traceparent was present. */
+  private static final class GuardedGetter<C> implements TextMapGetter<C> {
+    private final TextMapGetter<C> delegate;
+    private final Rejections rejections;
+    boolean sawTraceparent;
+
+    GuardedGetter(TextMapGetter<C> delegate, Rejections rejections) {
+      this.delegate = delegate;
+      this.rejections = rejections;
+    }
+
+    @Override
+    public Iterable<String> keys(C carrier) {
+      return delegate.keys(carrier);
+    }
+
+    @Override
+    public String get(C carrier, String key) {
+      String value = delegate.get(carrier, key);
+      if (value == null) {
+        return null;
+      }
+      if (value.length() > MAX_HEADER_LENGTH) {
+        rejections.reject(
+            Reason.HEADER_INVALID,
+            "header '" + key + "' longer than " + MAX_HEADER_LENGTH + " characters");
+        return null;
+      }
+      if ("traceparent".equals(key)) {
+        sawTraceparent = true;
+      }
+      return value;
+    }
+  }
+
+  // ---- context propagation across threads -----------------------------------------------------
+
+  Runnable wrapTask(Runnable task) {
+    Context context = Context.current();
+    String id = mdc == null ? null : correlationId(context);
+    if (id == null) {
+      return context.wrap(task);
+    }
+    return () -> {
+      String previous = mdc.put(id);
+      Scope scope = context.makeCurrent();
+      try {
+        task.run();
+      } finally {
+        scope.close();
+        mdc.restore(previous);
+      }
+    };
+  }
+
+  <T> Callable<T> wrapTask(Callable<T> task) {
+    Context context = Context.current();
+    String id = mdc == null ? null : correlationId(context);
+    if (id == null) {
+      return context.wrap(task);
+    }
+    return () -> {
+      String previous = mdc.put(id);
+      Scope scope = context.makeCurrent();
+      try {
+        return task.call();
+      } finally {
+        scope.close();
+        mdc.restore(previous);
+      }
+    };
+  }
 
   @Override
   public Runnable wrap(Runnable task) {
-    return task;
+    if (task == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(Runnable null)");
+      return null;
+    }
+    return wrapTask(task);
   }
 
   @Override
   public <T> Callable<T> wrap(Callable<T> task) {
-    return task;
+    if (task == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(Callable null)");
+      return null;
+    }
+    return wrapTask(task);
   }
 
   @Override
   public Executor wrap(Executor executor) {
-    return executor;
+    if (executor == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(Executor null)");
+      return null;
+    }
+    return command -> executor.execute(wrapTask(command));
   }
 
   @Override
   public ExecutorService wrap(ExecutorService executorService) {
-    return executorService;
+    if (executorService == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(ExecutorService null)");
+      return null;
+    }
+    return new ContextExecutorService(this, executorService);
   }
 
-  /** Unused in the placeholder. */
-  static CacheLookup unused() {
-    return null;
+  @Override
+  public String toString() {
+    return "PerfTracer[" + config.scopeName() + "]";
   }
 }

@@ -39,18 +39,20 @@ public final class NoopPerfTracer implements PerfTracer {
 
   @Override
   public <T> T call(String operationName, Callable<T> callable) throws Exception {
-    return callable.call();
+    return callable == null ? null : callable.call();
   }
 
   @Override
   public void run(String operationName, Runnable runnable) {
-    runnable.run();
+    if (runnable != null) {
+      runnable.run();
+    }
   }
 
   @Override
   public <T, S extends CompletionStage<T>> S callAsync(
       String operationName, Supplier<S> stageSupplier) {
-    return stageSupplier.get();
+    return stageSupplier == null ? null : stageSupplier.get();
   }
 
   @Override
@@ -63,6 +65,10 @@ public final class NoopPerfTracer implements PerfTracer {
   public <T> T instrument(Class<T> iface, T target) {
     if (iface == null || !iface.isInterface()) {
       throw new IllegalArgumentException("iface must be an interface, was " + iface);
+    }
+    java.util.Objects.requireNonNull(target, "target");
+    if (!iface.isInstance(target)) {
+      throw new IllegalArgumentException("target must implement " + iface.getName());
     }
     return target;
   }

@@ -1,0 +1,50 @@
+package dev.perftrace.internal;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Validates and generates correlation IDs. Internal: not API.
+ *
+ * <p>Thread safety: stateless.
+ */
+final class CorrelationIds {
+  static final int MAX_LENGTH = 128;
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private CorrelationIds() {}
+
+  /** True for 1 to 128 characters from {@code [A-Za-z0-9._:-]}. */
+  static boolean isValid(String id) {
+    if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Returns a new random ID: 32 lowercase hex digits (128 random bits). */
+  static String generate() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    char[] chars = new char[32];
+    long high = random.nextLong();
+    long low = random.nextLong();
+    for (int i = 0; i < 16; i++) {
+      chars[i] = HEX[(int) (high >>> (60 - 4 * i)) & 0xf];
+      chars[16 + i] = HEX[(int) (low >>> (60 - 4 * i)) & 0xf];
+    }
+    return new String(chars);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.perftrace.internal;
+
+import dev.perftrace.Operation;
+import dev.perftrace.PerfAttributes;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A running operation: its span, its context (span plus this operation under {@link #KEY}), the
+ * scope that made it current, and the byte and cache totals recorded while it was current.
+ * Internal: not API.
+ *
+ * <p>Thread safety: {@link #fail}, the setters, the totals and {@link #end} may be called from
+ * any thread ({@link #end} runs once); {@link #close()} and {@link #detach()} must run on the
+ * starting thread.
+ */
+final class OperationImpl implements Operation {
+
+  /** Context key of the current PerfTrace operation (shared by every tracer). */
+  static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
+
+  private static final VarHandle ENDED;
+  private static final VarHandle FAILURE;
+  private static final VarHandle BYTES_IN;
+  private static final VarHandle BYTES_OUT;
+  private static final VarHandle HITS;
+  private static final VarHandle MISSES;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      ENDED = lookup.findVarHandle(OperationImpl.class, "ended", int.class);
+      FAILURE = lookup.findVarHandle(OperationImpl.class, "failure", Throwable.class);
+      BYTES_IN = lookup.findVarHandle(OperationImpl.class, "bytesIn", long.class);
+      BYTES_OUT = lookup.findVarHandle(OperationImpl.class, "bytesOut", long.class);
+      HITS = lookup.findVarHandle(OperationImpl.class, "hits", long.class);
+      MISSES = lookup.findVarHandle(OperationImpl.class, "misses", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final DefaultPerfTracer owner;
+  private final OperationDescriptor descriptor;
+  private final Span span;
+  private final Context context;
+  private final long startNanos;
+  private Scope scope;
+
+  @SuppressWarnings("unused") // through ENDED
+  private volatile int ended;
+
+  @SuppressWarnings("unused") // through FAILURE
+  private volatile Throwable failure;
+
+  private volatile boolean cancelled;
+
+  @SuppressWarnings("unused") // through BYTES_IN
+  private volatile long bytesIn;
+
+  @SuppressWarnings("unused") // through BYTES_OUT
+  private volatile long bytesOut;
+
+  @SuppressWarnings("unused") // through HITS
+  private volatile long hits;
+
+  @SuppressWarnings("unused") // through MISSES
+  private volatile long misses;
+
+  OperationImpl(
+      DefaultPerfTracer owner, OperationDescriptor descriptor, Span span, Context parent) {
+    this.owner = owner;
+    this.descriptor = descriptor;
+    this.span = span;
+    this.context = parent.with(span).with(KEY, this);
+    owner.instruments.operationActive.add(1, descriptor.nameOnly, context);
+    this.scope = context.makeCurrent();
+    this.startNanos = owner.ticker.read();
+  }
+
+  /** Returns the operation current in {@code context}, or null. */
+  static OperationImpl current(Context context) {
+    return context.get(KEY);
+  }
+
+  Context context() {
+    return context;
+  }
+
+  @Override
+  public void fail(Throwable error) {
+    if (error == null) {
+      owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
+      return;
+    }
+    if (ended != 0 || !FAILURE.compareAndSet(this, null, error)) {
+      return;
+    }
+    try {
+      span.setStatus(StatusCode.ERROR);
+      span.recordException(error);
+      span.setAttribute(PerfAttributes.ERROR_TYPE, error.getClass().getName());
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+  }
+
+  /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
+  void cancel() {
+    cancelled = true;
+  }
+
+  @Override
+  public Operation setAttribute(String key, String value) {
+    if (ended == 0 && key != null) {
+      span.setAttribute(key, value);
+    }
+    return this;
+  }
+
+  @Override
+  public Operation setAttribute(String key, long value) {
+    if (ended == 0 && key != null) {
+      span.setAttribute(key, value);
+    }
+    return this;
+  }
+
+  @Override
+  public Span span() {
+    return span;
+  }
+
+  void addBytesIn(long bytes) {
+    if (ended == 0) {
+      BYTES_IN.getAndAdd(this, bytes);
+    }
+  }
+
+  void addBytesOut(long bytes) {
+    if (ended == 0) {
+      BYTES_OUT.getAndAdd(this, bytes);
+    }
+  }
+
+  void addCache(boolean hit) {
+    if (ended == 0) {
+      (hit ? HITS : MISSES).getAndAdd(this, 1L);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      end();
+    } finally {
+      detach();
+    }
+  }
+
+  /** Restores the context that was current when the operation started, without ending it. */
+  void detach() {
+    Scope s = scope;
+    if (s != null) {
+      scope = null;
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        owner.rejections.internalError(e);
+      }
+    }
+  }
+
+  /** Ends the span and records the duration; only the first call has an effect. Never throws. */
+  void end() {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
+      return;
+    }
+    try {
+      long elapsed = owner.ticker.read() - startNanos;
+      long in = (long) BYTES_IN.getVolatile(this);
+      long out = (long) BYTES_OUT.getVolatile(this);
+      long h = (long) HITS.getVolatile(this);
+      long m = (long) MISSES.getVolatile(this);
+      if (in != 0) {
+        span.setAttribute(PerfAttributes.BYTES_RECEIVED, in);
+      }
+      if (out != 0) {
+        span.setAttribute(PerfAttributes.BYTES_SENT, out);
+      }
+      if (h != 0 || m != 0) {
+        span.setAttribute(PerfAttributes.CACHE_HITS, h);
+        span.setAttribute(PerfAttributes.CACHE_MISSES, m);
+      }
+      span.end();
+      Throwable error = failure;
+      Attributes attributes;
+      if (error != null) {
+        attributes = descriptor.error(owner.errorType(error));
+      } else if (cancelled) {
+        attributes = descriptor.cancelled;
+      } else {
+        attributes = descriptor.success;
+      }
+      owner.instruments.operationDuration.record(
+          elapsed < 0 ? 0 : elapsed / 1e9, attributes, context);
+      owner.instruments.operationActive.add(-1, descriptor.nameOnly, context);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+  }
+}

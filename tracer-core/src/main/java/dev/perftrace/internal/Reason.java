@@ -1,0 +1,50 @@
+package dev.perftrace.internal;
+
+import dev.perftrace.PerfAttributes;
+import io.opentelemetry.api.common.Attributes;
+
+/**
+ * Why a record was dropped or sanitized: the {@code perftrace.reason} values of {@code
+ * perftrace.telemetry.rejected}. Internal: not API.
+ *
+ * <p>Thread safety: immutable.
+ */
+public enum Reason {
+  /** Operation, source, cache or tier name null or blank. */
+  NAME_BLANK("name_blank"),
+  /** Name longer than the configured maximum; truncated. */
+  NAME_TRUNCATED("name_truncated"),
+  /** Name contained control characters; replaced by {@code _}. */
+  NAME_CONTROL_CHARS("name_control_chars"),
+  /** A new name beyond the cardinality bound; folded into {@code _overflow}. */
+  CARDINALITY_OVERFLOW("cardinality_overflow"),
+  /** Negative byte count; dropped. */
+  BYTES_NEGATIVE("bytes_negative"),
+  /** Null or negative duration; dropped. */
+  DURATION_INVALID("duration_invalid"),
+  /** Tier not declared for the cache; dropped. */
+  TIER_UNKNOWN("tier_unknown"),
+  /** Invalid correlation ID; replaced by a generated one. */
+  CORRELATION_ID_INVALID("correlation_id_invalid"),
+  /** Oversized or malformed propagation header; ignored. */
+  HEADER_INVALID("header_invalid"),
+  /** A required argument was null; dropped. */
+  ARGUMENT_NULL("argument_null");
+
+  private final String value;
+  private final Attributes attributes;
+
+  Reason(String value) {
+    this.value = value;
+    this.attributes = Attributes.of(PerfAttributes.REASON, value);
+  }
+
+  /** Returns the {@code perftrace.reason} attribute value. */
+  public String value() {
+    return value;
+  }
+
+  Attributes attributes() {
+    return attributes;
+  }
+}

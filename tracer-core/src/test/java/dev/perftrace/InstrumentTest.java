@@ -1,0 +1,114 @@
+package dev.perftrace;
+
+import static dev.perftrace.OperationTest.error;
+import static dev.perftrace.OperationTest.outcome;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.api.common.AttributeKey;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InstrumentTest {
+  private final TestTelemetry telemetry = new TestTelemetry();
+  private final PerfTracer tracer = telemetry.tracer();
+
+  interface Store {
+    String get(String key) throws IOException;
+
+    CompletionStage<String> fetch(String key);
+  }
+
+  private final class RealStore implements Store {
+    final CompletableFuture<String> pending = new CompletableFuture<>();
+
+    @Override
+    public String get(String key) throws IOException {
+      telemetry.ticker.advanceMillis(3);
+      if (key.equals("missing")) {
+        throw new IOException("missing");
+      }
+      return "value-" + key;
+    }
+
+    @Override
+    public CompletionStage<String> fetch(String key) {
+      return pending;
+    }
+
+    @Override
+    public String toString() {
+      return "RealStore";
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    telemetry.close();
+  }
+
+  @Test
+  void instrument_timesEachCallAsOperationNamedInterfaceDotMethod() throws IOException {
+    Store store = tracer.instrument(Store.class, new RealStore());
+
+    assertThat(store.get("a")).isEqualTo("value-a");
+
+    assertThat(telemetry.span("Store.get").getAttributes().get(
+            AttributeKey.stringKey("code.function.name")))
+        .isEqualTo(Store.class.getName() + ".get");
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("Store.get", "success"))
+            .getSum())
+        .isEqualTo(0.003);
+  }
+
+  @Test
+  void instrument_rethrowsTheTargetsExceptionUnwrapped() {
+    Store store = tracer.instrument(Store.class, new RealStore());
+
+    assertThatThrownBy(() -> store.get("missing"))
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("missing");
+    assertThat(telemetry.histogram(
+                "perftrace.operation.duration", error("Store.get", IOException.class))
+            .getCount())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void instrument_completionStageMethodEndsWhenStageCompletes() {
+    RealStore real = new RealStore();
+    Store store = tracer.instrument(Store.class, real);
+
+    CompletionStage<String> stage = store.fetch("k");
+    assertThat(telemetry.spans()).isEmpty();
+    telemetry.ticker.advanceMillis(9);
+    real.pending.complete("v");
+
+    assertThat(stage).isSameAs(real.pending);
+    assertThat(telemetry.histogram(
+                "perftrace.operation.duration", outcome("Store.fetch", "success"))
+            .getSum())
+        .isEqualTo(0.009);
+  }
+
+  @Test
+  void instrument_objectMethodsPassThroughUntimed() {
+    RealStore real = new RealStore();
+    Store store = tracer.instrument(Store.class, real);
+
+    assertThat(store.toString()).isEqualTo("RealStore");
+    assertThat(store.hashCode()).isEqualTo(real.hashCode());
+    assertThat(store.equals(store)).isTrue();
+    assertThat(telemetry.spans()).isEmpty();
+  }
+
+  @Test
+  void instrument_rejectsAClass() {
+    assertThatThrownBy(() -> tracer.instrument(RealStore.class, new RealStore()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("iface");
+  }
+}
