@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -73,6 +74,7 @@ public final class PeerServer implements AutoCloseable {
   private final Function<String, Duration> delayForKey;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private PeerServer(Builder builder) throws IOException {
     this.name = builder.name;
@@ -125,9 +127,12 @@ public final class PeerServer implements AutoCloseable {
     return content.get(Keys.check(key)) != null;
   }
 
-  /** Stops accepting requests and stops the worker threads. */
+  /** Stops accepting requests and stops the worker threads. Closing twice is a no-op. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.stop(0);
     executor.shutdownNow();
     try {

@@ -11,6 +11,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +283,27 @@ class ContentStoreTest {
             PerfAttributes.OPERATION_OUTCOME, "error",
             PerfAttributes.ERROR_TYPE, ContentNotFoundException.class.getName());
     assertThat(durations.get(failedGet).getCount()).isEqualTo(1);
+  }
+
+  @Test
+  void get_peerDown_failsWithRemoteMissAndConnectError() {
+    peerA.close();
+
+    assertThatThrownBy(() -> store.get("k1"))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessage("fetch of 'k1' from peer-a failed")
+        .hasCauseInstanceOf(ConnectException.class);
+
+    assertThat(telemetry.longSums(STORE_SCOPE, "perftrace.cache.requests"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                request("memory", "miss"), 1L,
+                request("disk", "miss"), 1L,
+                request("remote", "miss"), 1L));
+    SpanData fetch = span(telemetry.awaitSpans(3), "peer.fetch");
+    assertThat(fetch.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(fetch.getAttributes().get(PerfAttributes.ERROR_TYPE))
+        .isEqualTo(ConnectException.class.getName());
   }
 
   @Test
