@@ -10,6 +10,7 @@ import dev.perftrace.examples.store.PeerServer;
 import dev.perftrace.report.Report;
 import dev.perftrace.report.ReportFormat;
 import dev.perftrace.sdk.PerfTraceSdk;
+import dev.perftrace.sdk.PerfTraceSdkBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ public final class DemoApp implements AutoCloseable {
   private static final int CATALOGUE_KEYS = 1500;
   private static final long MEMORY_CAPACITY_BYTES = 8L * 1024 * 1024;
   private static final long SEED = 20_260_101L;
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
   private final DemoOptions options;
   private final PrintStream out;
@@ -106,7 +108,10 @@ public final class DemoApp implements AutoCloseable {
     return URI.create("http://" + host + ":" + prometheusPort() + "/metrics");
   }
 
-  /** Waits until the workload has run for its duration and ends the progress line. */
+  /**
+   * Waits until the workload has run for its duration, ends the progress line and flushes the
+   * export (OTLP endpoint or file).
+   */
   public void awaitCompletion() {
     try {
       Duration grace = options.duration().plusSeconds(60);
@@ -122,6 +127,7 @@ public final class DemoApp implements AutoCloseable {
         progress.finish();
         progress = null;
       }
+      sdk.forceFlush(FLUSH_TIMEOUT);
     }
   }
 
@@ -291,13 +297,13 @@ public final class DemoApp implements AutoCloseable {
     if (port != 0) {
       checkPortFree(host, port);
     }
-    PerfTraceSdk.Builder builder =
+    PerfTraceSdkBuilder builder =
         PerfTraceSdk.builder()
             .setServiceName("perftrace-demo")
             .setPrometheusHost(host)
             .setPrometheusPort(port);
     if (options.otlpFile() != null) {
-      builder.setOtlpJsonFile(options.otlpFile());
+      builder.setOtlpFile(options.otlpFile());
     }
     try {
       return builder.build();
@@ -355,16 +361,34 @@ public final class DemoApp implements AutoCloseable {
         + otlpFile(options).toAbsolutePath();
   }
 
+  /** The OTLP endpoint the SDK exports to, as configured through the standard settings. */
   private static String otlpEndpoint() {
-    String endpoint = System.getProperty("otel.exporter.otlp.endpoint");
-    if (endpoint == null || endpoint.isBlank()) {
-      endpoint = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
-    }
-    return endpoint == null || endpoint.isBlank() ? null : endpoint;
+    return setting("otel.exporter.otlp.traces.endpoint", "otel.exporter.otlp.endpoint");
   }
 
+  /** The file the SDK writes when there is no endpoint ({@code perftrace.otlp.file} wins). */
   private static Path otlpFile(DemoOptions options) {
-    return options.otlpFile() != null ? options.otlpFile() : Path.of("perftrace-otlp.jsonl");
+    String configured = setting("perftrace.otlp.file");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    return options.otlpFile() != null
+        ? options.otlpFile()
+        : PerfTraceSdkBuilder.DEFAULT_OTLP_FILE;
+  }
+
+  /** The first of {@code properties} set as a system property or as its OTEL-style variable. */
+  private static String setting(String... properties) {
+    for (String property : properties) {
+      String value = System.getProperty(property);
+      if (value == null || value.isBlank()) {
+        value = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+      }
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
   }
 
   private static void deleteRecursively(Path directory) {
