@@ -54,7 +54,7 @@ public final class DemoApp implements AutoCloseable {
   public static final String INSTRUMENTATION_SCOPE = "dev.perftrace.demo";
 
   private static final int CATALOGUE_KEYS = 1500;
-  private static final long MEMORY_CAPACITY_BYTES = 8L * 1024 * 1024;
+  private static final long MEMORY_CAPACITY_BYTES = 3L * 1024 * 1024;
   private static final long SEED = 20_260_101L;
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
@@ -97,8 +97,15 @@ public final class DemoApp implements AutoCloseable {
     return sdk.prometheusPort();
   }
 
-  /** Returns the Prometheus scrape URI of this demo. */
+  /**
+   * Returns the Prometheus scrape URI of this demo.
+   *
+   * @throws IllegalStateException when the SDK's Prometheus endpoint is off
+   */
   public URI metricsUri() {
+    if (prometheusPort() < 0) {
+      throw new IllegalStateException("the Prometheus endpoint is off");
+    }
     String host = options.prometheusHost();
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       host = "127.0.0.1";
@@ -198,10 +205,14 @@ public final class DemoApp implements AutoCloseable {
           options.threads(),
           options.duration().toSeconds(),
           app.peerNames());
-      out.println("Prometheus metrics: " + app.metricsUri());
+      boolean scrapable = app.prometheusPort() > 0;
+      out.println(
+          scrapable
+              ? "Prometheus metrics: " + app.metricsUri()
+              : "Prometheus endpoint is off (see the perftrace-sdk settings): no report at the end");
       out.println(app.exportDescription());
       app.awaitCompletion();
-      if (options.report() != DemoOptions.ReportChoice.NONE) {
+      if (scrapable && options.report() != DemoOptions.ReportChoice.NONE) {
         out.println();
         out.println(app.report(ReportFormat.valueOf(options.report().name())));
       }
