@@ -235,6 +235,14 @@ abstract class PerfTracerContract {
   }
 
   @Test
+  void inject_intoAnImmutableMapNeverThrows() {
+    try (CorrelationScope scope = tracer().correlate("req-1");
+        Operation op = tracer().start("op")) {
+      assertThatCode(() -> tracer().inject(Map.of())).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
   void wrap_runnableAndCallableRunTheTask() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     tracer().wrap(() -> {

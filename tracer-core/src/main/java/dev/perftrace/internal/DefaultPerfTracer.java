@@ -475,7 +475,12 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.reject(Reason.ARGUMENT_NULL, "inject carrier or setter is null");
       return;
     }
-    PROPAGATOR.inject(Context.current(), carrier, setter);
+    try {
+      PROPAGATOR.inject(Context.current(), carrier, setter);
+    } catch (RuntimeException e) {
+      // a failing setter (an immutable map, say) must not break the request being traced
+      rejections.internalError(e);
+    }
   }
 
   @Override

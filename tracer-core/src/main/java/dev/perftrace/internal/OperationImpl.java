@@ -10,6 +10,7 @@ import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A running operation: its span, its context (span plus this operation under {@link #KEY}), the
@@ -27,20 +28,14 @@ final class OperationImpl implements Operation {
 
   private static final VarHandle ENDED;
   private static final VarHandle FAILURE;
-  private static final VarHandle BYTES_IN;
-  private static final VarHandle BYTES_OUT;
-  private static final VarHandle HITS;
-  private static final VarHandle MISSES;
+  private static final VarHandle TOTALS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       ENDED = lookup.findVarHandle(OperationImpl.class, "ended", int.class);
       FAILURE = lookup.findVarHandle(OperationImpl.class, "failure", Throwable.class);
-      BYTES_IN = lookup.findVarHandle(OperationImpl.class, "bytesIn", long.class);
-      BYTES_OUT = lookup.findVarHandle(OperationImpl.class, "bytesOut", long.class);
-      HITS = lookup.findVarHandle(OperationImpl.class, "hits", long.class);
-      MISSES = lookup.findVarHandle(OperationImpl.class, "misses", long.class);
+      TOTALS = lookup.findVarHandle(OperationImpl.class, "totals", Totals.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -61,17 +56,8 @@ final class OperationImpl implements Operation {
 
   private volatile boolean cancelled;
 
-  @SuppressWarnings("unused") // through BYTES_IN
-  private volatile long bytesIn;
-
-  @SuppressWarnings("unused") // through BYTES_OUT
-  private volatile long bytesOut;
-
-  @SuppressWarnings("unused") // through HITS
-  private volatile long hits;
-
-  @SuppressWarnings("unused") // through MISSES
-  private volatile long misses;
+  /** Created on the first byte or cache record, so plain operations don't pay for it. */
+  private volatile Totals totals;
 
   OperationImpl(
       DefaultPerfTracer owner, OperationDescriptor descriptor, Span span, Context parent) {
@@ -79,7 +65,8 @@ final class OperationImpl implements Operation {
     this.descriptor = descriptor;
     this.span = span;
     this.context = parent.with(span).with(KEY, this);
-    owner.instruments.operationActive.add(1, descriptor.nameOnly, context);
+    // no exemplar for the in-flight count: record it outside the span's context
+    owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
     this.scope = context.makeCurrent();
     this.startNanos = owner.ticker.read();
   }
@@ -137,21 +124,30 @@ final class OperationImpl implements Operation {
     return span;
   }
 
+  private Totals totals() {
+    Totals t = totals;
+    if (t == null) {
+      Totals created = new Totals();
+      t = TOTALS.compareAndSet(this, null, created) ? created : totals;
+    }
+    return t;
+  }
+
   void addBytesIn(long bytes) {
     if (ended == 0) {
-      BYTES_IN.getAndAdd(this, bytes);
+      totals().add(Totals.BYTES_IN, bytes);
     }
   }
 
   void addBytesOut(long bytes) {
     if (ended == 0) {
-      BYTES_OUT.getAndAdd(this, bytes);
+      totals().add(Totals.BYTES_OUT, bytes);
     }
   }
 
   void addCache(boolean hit) {
     if (ended == 0) {
-      (hit ? HITS : MISSES).getAndAdd(this, 1L);
+      totals().add(hit ? Totals.HITS : Totals.MISSES, 1L);
     }
   }
 
@@ -184,19 +180,9 @@ final class OperationImpl implements Operation {
     }
     try {
       long elapsed = owner.ticker.read() - startNanos;
-      long in = (long) BYTES_IN.getVolatile(this);
-      long out = (long) BYTES_OUT.getVolatile(this);
-      long h = (long) HITS.getVolatile(this);
-      long m = (long) MISSES.getVolatile(this);
-      if (in != 0) {
-        span.setAttribute(PerfAttributes.BYTES_RECEIVED, in);
-      }
-      if (out != 0) {
-        span.setAttribute(PerfAttributes.BYTES_SENT, out);
-      }
-      if (h != 0 || m != 0) {
-        span.setAttribute(PerfAttributes.CACHE_HITS, h);
-        span.setAttribute(PerfAttributes.CACHE_MISSES, m);
+      Totals t = totals;
+      if (t != null) {
+        t.setOn(span);
       }
       span.end();
       Throwable error = failure;
@@ -210,9 +196,40 @@ final class OperationImpl implements Operation {
       }
       owner.instruments.operationDuration.record(
           elapsed < 0 ? 0 : elapsed / 1e9, attributes, context);
-      owner.instruments.operationActive.add(-1, descriptor.nameOnly, context);
+      owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
+    }
+  }
+
+  /** Byte and cache totals of one operation; added to from any thread. */
+  static final class Totals {
+    static final int BYTES_IN = 0;
+    static final int BYTES_OUT = 1;
+    static final int HITS = 2;
+    static final int MISSES = 3;
+
+    private final AtomicLongArray values = new AtomicLongArray(4);
+
+    void add(int index, long delta) {
+      values.addAndGet(index, delta);
+    }
+
+    void setOn(Span span) {
+      long in = values.get(BYTES_IN);
+      long out = values.get(BYTES_OUT);
+      long hits = values.get(HITS);
+      long misses = values.get(MISSES);
+      if (in != 0) {
+        span.setAttribute(PerfAttributes.BYTES_RECEIVED, in);
+      }
+      if (out != 0) {
+        span.setAttribute(PerfAttributes.BYTES_SENT, out);
+      }
+      if (hits != 0 || misses != 0) {
+        span.setAttribute(PerfAttributes.CACHE_HITS, hits);
+        span.setAttribute(PerfAttributes.CACHE_MISSES, misses);
+      }
     }
   }
 }

@@ -1,0 +1,171 @@
+package dev.perftrace.exporter.prometheus;
+
+import dev.perftrace.exporter.prometheus.internal.MetricConverter;
+import dev.perftrace.exporter.prometheus.internal.OnceLogger;
+import dev.perftrace.exporter.prometheus.internal.OnceLogger.Reason;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An OpenTelemetry {@link MetricReader} (pull, cumulative) that is also a simpleclient {@link
+ * Collector}: at every scrape it collects the SDK's metrics and converts them to Prometheus
+ * samples, with exemplars ({@code trace_id}, {@code span_id}) on histogram buckets and counters.
+ *
+ * <p>Thread safety: safe for concurrent use; concurrent scrapes are serialized internally and
+ * each gets a complete, consistent result.
+ *
+ * <p>Register it with an SDK ({@code SdkMeterProvider.builder().registerMetricReader(exporter)}),
+ * then either let its built-in server answer on {@code http://127.0.0.1:9464/metrics} (text format
+ * 0.0.4 or OpenMetrics 1.0 by the {@code Accept} header; {@code /-/healthy} for health), or
+ * register it into an application's own registry with {@link #register(CollectorRegistry)}. The
+ * built-in server uses a registry of its own, never {@link CollectorRegistry#defaultRegistry}.
+ * Collecting never throws: a failure is logged once and the scrape returns what could be
+ * converted.
+ */
+public final class PrometheusExporter extends Collector
+    implements MetricReader, Collector.Describable {
+
+  private final OnceLogger log = new OnceLogger();
+  private final MetricConverter converter;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private volatile CollectionRegistration registration = CollectionRegistration.noop();
+  private volatile HTTPServer server;
+
+  private PrometheusExporter(boolean targetInfoEnabled, boolean scopeLabelsEnabled) {
+    this.converter = new MetricConverter(targetInfoEnabled, scopeLabelsEnabled, log);
+  }
+
+  /** Returns a builder with the defaults: server enabled on {@code 127.0.0.1:9464}. */
+  public static PrometheusExporterBuilder builder() {
+    return new PrometheusExporterBuilder();
+  }
+
+  static PrometheusExporter create(
+      String host,
+      int port,
+      boolean serverEnabled,
+      boolean targetInfoEnabled,
+      boolean scopeLabelsEnabled) {
+    PrometheusExporter exporter = new PrometheusExporter(targetInfoEnabled, scopeLabelsEnabled);
+    if (serverEnabled) {
+      CollectorRegistry registry = new CollectorRegistry();
+      registry.register(exporter);
+      try {
+        exporter.server =
+            new HTTPServer.Builder()
+                .withHostname(host)
+                .withPort(port)
+                .withRegistry(registry)
+                .withDaemonThreads(true)
+                .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Prometheus exporter could not listen on " + host + ":" + port, e);
+      }
+    }
+    return exporter;
+  }
+
+  /** Returns the port the built-in HTTP server listens on, or -1 when there is no server. */
+  public int port() {
+    HTTPServer current = server;
+    return current == null ? -1 : current.getPort();
+  }
+
+  /**
+   * Collects the SDK's metrics and converts them; called by simpleclient at every scrape. Returns
+   * an empty list before the SDK registered this reader and after {@link #shutdown()}.
+   */
+  @Override
+  public List<MetricFamilySamples> collect() {
+    if (shutdown.get()) {
+      return List.of();
+    }
+    lock.lock();
+    try {
+      Collection<MetricData> data = registration.collectAllMetrics();
+      return converter.convert(data);
+    } catch (RuntimeException e) {
+      log.warn(Reason.COLLECTION_FAILED, "Collecting metrics for Prometheus failed", e);
+      return List.of();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns an empty list: the families depend on what the application records, so they cannot
+   * be described in advance, and registering must not trigger a collection.
+   */
+  @Override
+  public List<MetricFamilySamples> describe() {
+    return List.of();
+  }
+
+  /** Called by the SDK when this reader is registered with an {@code SdkMeterProvider}. */
+  @Override
+  public void register(CollectionRegistration registration) {
+    this.registration = registration;
+  }
+
+  /** Returns {@link AggregationTemporality#CUMULATIVE}: Prometheus needs cumulative data. */
+  @Override
+  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+    return AggregationTemporality.CUMULATIVE;
+  }
+
+  /**
+   * Returns {@link MemoryMode#REUSABLE_DATA}: the SDK reuses its result objects between
+   * collections, which is safe because collections are serialized and converted under a lock.
+   */
+  @Override
+  public MemoryMode getMemoryMode() {
+    return MemoryMode.REUSABLE_DATA;
+  }
+
+  /** Does nothing and succeeds: Prometheus pulls. */
+  @Override
+  public CompletableResultCode forceFlush() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /** Stops the built-in HTTP server, if any; later scrapes return nothing. Idempotent. */
+  @Override
+  public CompletableResultCode shutdown() {
+    if (!shutdown.compareAndSet(false, true)) {
+      return CompletableResultCode.ofSuccess();
+    }
+    HTTPServer current = server;
+    if (current != null) {
+      try {
+        current.close();
+      } catch (RuntimeException e) {
+        log.warn(Reason.SERVER_STOP_FAILED, "Stopping the Prometheus HTTP server failed", e);
+        return CompletableResultCode.ofFailure();
+      }
+    }
+    registration = CollectionRegistration.noop();
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public String toString() {
+    HTTPServer current = server;
+    return "PrometheusExporter{port=" + (current == null ? -1 : current.getPort()) + "}";
+  }
+}

@@ -1,0 +1,642 @@
+package dev.perftrace.exporter.prometheus.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.perftrace.exporter.prometheus.internal.OnceLogger.Reason;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.ExemplarData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongExemplarData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.data.SummaryPointData;
+import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.client.Collector;
+import io.prometheus.client.Collector.MetricFamilySamples;
+import io.prometheus.client.Collector.MetricFamilySamples.Sample;
+import io.prometheus.client.exemplars.Exemplar;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Converts the OpenTelemetry SDK's cumulative {@link MetricData} into simpleclient {@link
+ * MetricFamilySamples}. Names, label lists and bucket label values are cached per metric and per
+ * series; series and metrics not seen in a collection are evicted at its end, so the caches never
+ * outgrow what the SDK holds. Not API.
+ *
+ * <p>Thread safety: not thread-safe; the caller serializes {@link #convert} calls (the exporter
+ * holds a lock while collecting and converting).
+ */
+public final class MetricConverter {
+
+  /** Label added with the instrumentation scope name. */
+  public static final String SCOPE_NAME_LABEL = "otel_scope_name";
+
+  /** Label added with the instrumentation scope version, when the scope has one. */
+  public static final String SCOPE_VERSION_LABEL = "otel_scope_version";
+
+  /** Family name of the resource series ({@code target_info} on the wire). */
+  public static final String TARGET_FAMILY = "target";
+
+  private static final int MAX_CACHED_LABEL_NAMES = 10_000;
+  private static final String LE = "le";
+  private static final String QUANTILE = "quantile";
+  private static final String INF = "+Inf";
+
+  private final boolean targetInfoEnabled;
+  private final boolean scopeLabelsEnabled;
+  private final OnceLogger log;
+
+  private final Map<MetricKey, MetricState> metrics = new HashMap<>();
+  private final Map<String, String> labelNameCache = new HashMap<>();
+  private long epoch;
+
+  private Resource cachedResource;
+  private MetricFamilySamples cachedTargetInfo;
+
+  /** Creates a converter. */
+  public MetricConverter(boolean targetInfoEnabled, boolean scopeLabelsEnabled, OnceLogger log) {
+    this.targetInfoEnabled = targetInfoEnabled;
+    this.scopeLabelsEnabled = scopeLabelsEnabled;
+    this.log = requireNonNull(log, "log");
+  }
+
+  /**
+   * Converts one collection. Families are sorted by name; the same family name coming from several
+   * instrumentation scopes is merged into one family. Metrics that cannot be converted are left
+   * out and logged once per reason.
+   */
+  public List<MetricFamilySamples> convert(Collection<MetricData> data) {
+    epoch++;
+    TreeMap<String, Family> families = new TreeMap<>();
+    Resource resource = null;
+    for (MetricData metric : data) {
+      if (resource == null) {
+        resource = metric.getResource();
+      }
+      try {
+        convertMetric(metric, families);
+      } catch (RuntimeException e) {
+        log.warn(
+            Reason.CONVERSION_FAILED,
+            "Could not convert metric '" + metric.getName() + "' to Prometheus; it is left out",
+            e);
+      }
+    }
+    sweep();
+    List<MetricFamilySamples> result = new ArrayList<>(families.size() + 1);
+    if (targetInfoEnabled && resource != null && !families.containsKey(TARGET_FAMILY)) {
+      result.add(targetInfo(resource));
+    }
+    for (Family family : families.values()) {
+      result.add(family.toSamples());
+    }
+    return result;
+  }
+
+  /** Returns the number of series currently cached (for tests of the eviction). */
+  public int cachedSeries() {
+    int n = 0;
+    for (MetricState state : metrics.values()) {
+      n += state.series.size();
+    }
+    return n;
+  }
+
+  private void convertMetric(MetricData metric, Map<String, Family> families) {
+    MetricDataType type = metric.getType();
+    switch (type) {
+      case DOUBLE_GAUGE:
+        {
+          MetricState state = state(metric, Collector.Type.GAUGE, true);
+          Family family = family(families, state);
+          if (family != null) {
+            for (DoublePointData p : metric.getDoubleGaugeData().getPoints()) {
+              Series s = series(state, p.getAttributes());
+              family.samples.add(new Sample(state.sampleName, s.names, s.values, p.getValue()));
+            }
+          }
+          return;
+        }
+      case LONG_GAUGE:
+        {
+          MetricState state = state(metric, Collector.Type.GAUGE, true);
+          Family family = family(families, state);
+          if (family != null) {
+            for (LongPointData p : metric.getLongGaugeData().getPoints()) {
+              Series s = series(state, p.getAttributes());
+              family.samples.add(new Sample(state.sampleName, s.names, s.values, p.getValue()));
+            }
+          }
+          return;
+        }
+      case DOUBLE_SUM:
+        {
+          var sum = metric.getDoubleSumData();
+          if (!cumulative(metric, sum.getAggregationTemporality())) {
+            return;
+          }
+          boolean counter = sum.isMonotonic();
+          MetricState state =
+              state(metric, counter ? Collector.Type.COUNTER : Collector.Type.GAUGE, false);
+          Family family = family(families, state);
+          if (family != null) {
+            for (DoublePointData p : sum.getPoints()) {
+              Series s = series(state, p.getAttributes());
+              Exemplar exemplar = counter ? latestExemplar(p.getExemplars()) : null;
+              family.samples.add(
+                  new Sample(state.sampleName, s.names, s.values, p.getValue(), exemplar));
+            }
+          }
+          return;
+        }
+      case LONG_SUM:
+        {
+          var sum = metric.getLongSumData();
+          if (!cumulative(metric, sum.getAggregationTemporality())) {
+            return;
+          }
+          boolean counter = sum.isMonotonic();
+          MetricState state =
+              state(metric, counter ? Collector.Type.COUNTER : Collector.Type.GAUGE, false);
+          Family family = family(families, state);
+          if (family != null) {
+            for (LongPointData p : sum.getPoints()) {
+              Series s = series(state, p.getAttributes());
+              Exemplar exemplar = counter ? latestExemplar(p.getExemplars()) : null;
+              family.samples.add(
+                  new Sample(state.sampleName, s.names, s.values, p.getValue(), exemplar));
+            }
+          }
+          return;
+        }
+      case HISTOGRAM:
+        {
+          var histogram = metric.getHistogramData();
+          if (!cumulative(metric, histogram.getAggregationTemporality())) {
+            return;
+          }
+          MetricState state = state(metric, Collector.Type.HISTOGRAM, false);
+          Family family = family(families, state);
+          if (family != null) {
+            for (HistogramPointData p : histogram.getPoints()) {
+              addHistogramPoint(state, family.samples, p);
+            }
+          }
+          return;
+        }
+      case SUMMARY:
+        {
+          MetricState state = state(metric, Collector.Type.SUMMARY, false);
+          Family family = family(families, state);
+          if (family != null) {
+            for (SummaryPointData p : metric.getSummaryData().getPoints()) {
+              addSummaryPoint(state, family.samples, p);
+            }
+          }
+          return;
+        }
+      case EXPONENTIAL_HISTOGRAM:
+        log.warn(
+            Reason.EXPONENTIAL_HISTOGRAM_DROPPED,
+            "Exponential histogram '"
+                + metric.getName()
+                + "' is not exported to Prometheus: simpleclient 0.16 has no native histograms."
+                + " Configure an explicit-bucket histogram view for it (see the"
+                + " perftrace-exporter-prometheus README)",
+            null);
+        return;
+    }
+  }
+
+  private boolean cumulative(MetricData metric, AggregationTemporality temporality) {
+    if (temporality == AggregationTemporality.CUMULATIVE) {
+      return true;
+    }
+    log.warn(
+        Reason.DELTA_DROPPED,
+        "Metric '" + metric.getName() + "' has delta temporality and is not exported to Prometheus",
+        null);
+    return false;
+  }
+
+  private void addHistogramPoint(MetricState state, List<Sample> out, HistogramPointData p) {
+    Series s = series(state, p.getAttributes());
+    List<Double> boundaries = p.getBoundaries();
+    s.ensureBuckets(boundaries);
+    List<Long> counts = p.getCounts();
+    Exemplar[] exemplars = bucketExemplars(boundaries, p.getExemplars());
+    long cumulative = 0;
+    int buckets = counts.size();
+    for (int i = 0; i < buckets; i++) {
+      cumulative += counts.get(i);
+      out.add(
+          new Sample(
+              state.bucketName,
+              s.bucketNames,
+              s.bucketValues.get(i),
+              cumulative,
+              exemplars == null ? null : exemplars[i]));
+    }
+    out.add(new Sample(state.countName, s.names, s.values, p.getCount()));
+    out.add(new Sample(state.sumName, s.names, s.values, p.getSum()));
+  }
+
+  private void addSummaryPoint(MetricState state, List<Sample> out, SummaryPointData p) {
+    Series s = series(state, p.getAttributes());
+    List<String> names = append(s.names, QUANTILE);
+    for (ValueAtQuantile q : p.getValues()) {
+      out.add(
+          new Sample(
+              state.sampleName,
+              names,
+              append(s.values, Collector.doubleToGoString(q.getQuantile())),
+              q.getValue()));
+    }
+    out.add(new Sample(state.countName, s.names, s.values, p.getCount()));
+    out.add(new Sample(state.sumName, s.names, s.values, p.getSum()));
+  }
+
+  /** Returns, per bucket, the newest exemplar whose value falls in it; null when none. */
+  private static Exemplar[] bucketExemplars(
+      List<Double> boundaries, List<DoubleExemplarData> exemplars) {
+    if (exemplars.isEmpty()) {
+      return null;
+    }
+    int buckets = boundaries.size() + 1;
+    DoubleExemplarData[] newest = null;
+    for (DoubleExemplarData e : exemplars) {
+      if (!e.getSpanContext().isValid()) {
+        continue;
+      }
+      int bucket = bucketIndex(boundaries, e.getValue());
+      if (newest == null) {
+        newest = new DoubleExemplarData[buckets];
+      }
+      if (newest[bucket] == null || newest[bucket].getEpochNanos() < e.getEpochNanos()) {
+        newest[bucket] = e;
+      }
+    }
+    if (newest == null) {
+      return null;
+    }
+    Exemplar[] result = new Exemplar[buckets];
+    for (int i = 0; i < buckets; i++) {
+      if (newest[i] != null) {
+        result[i] = exemplar(newest[i].getValue(), newest[i]);
+      }
+    }
+    return result;
+  }
+
+  /** Bucket i holds values in (boundaries[i-1], boundaries[i]]; the last bucket is +Inf. */
+  static int bucketIndex(List<Double> boundaries, double value) {
+    int n = boundaries.size();
+    for (int i = 0; i < n; i++) {
+      if (value <= boundaries.get(i)) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  private static Exemplar latestExemplar(List<? extends ExemplarData> exemplars) {
+    ExemplarData newest = null;
+    for (ExemplarData e : exemplars) {
+      if (e.getSpanContext().isValid()
+          && (newest == null || newest.getEpochNanos() < e.getEpochNanos())) {
+        newest = e;
+      }
+    }
+    if (newest == null) {
+      return null;
+    }
+    double value =
+        newest instanceof LongExemplarData
+            ? ((LongExemplarData) newest).getValue()
+            : ((DoubleExemplarData) newest).getValue();
+    return exemplar(value, newest);
+  }
+
+  private static Exemplar exemplar(double value, ExemplarData data) {
+    SpanContext context = data.getSpanContext();
+    return new Exemplar(
+        value,
+        data.getEpochNanos() / 1_000_000L,
+        "trace_id",
+        context.getTraceId(),
+        "span_id",
+        context.getSpanId());
+  }
+
+  private Family family(Map<String, Family> families, MetricState state) {
+    Family family = families.get(state.family);
+    if (family == null) {
+      if (targetInfoEnabled && TARGET_FAMILY.equals(state.family)) {
+        log.warn(
+            Reason.FAMILY_CONFLICT,
+            "Metric '" + state.otelName + "' maps to 'target', reserved for target_info; left out",
+            null);
+        return null;
+      }
+      family = new Family(state);
+      families.put(state.family, family);
+      return family;
+    }
+    if (family.first.type != state.type || !family.first.unit.equals(state.unit)) {
+      log.warn(
+          Reason.FAMILY_CONFLICT,
+          "Metrics '"
+              + family.first.otelName
+              + "' and '"
+              + state.otelName
+              + "' both map to Prometheus family '"
+              + state.family
+              + "' with different types or units; the second is left out",
+          null);
+      return null;
+    }
+    return family;
+  }
+
+  private MetricState state(MetricData metric, Collector.Type type, boolean gauge) {
+    MetricKey key =
+        new MetricKey(metric.getInstrumentationScopeInfo(), metric.getName(), metric.getUnit(), type);
+    MetricState state = metrics.get(key);
+    if (state == null) {
+      state = new MetricState(metric, type, gauge);
+      metrics.put(key, state);
+    }
+    state.epoch = epoch;
+    return state;
+  }
+
+  private Series series(MetricState state, Attributes attributes) {
+    Series series = state.series.get(attributes);
+    if (series == null) {
+      series = newSeries(state, attributes);
+      state.series.put(attributes, series);
+    }
+    if (series.epoch != epoch) {
+      series.epoch = epoch;
+      state.seen++;
+    }
+    return series;
+  }
+
+  private Series newSeries(MetricState state, Attributes attributes) {
+    List<String> names = new ArrayList<>(attributes.size() + 2);
+    List<String> values = new ArrayList<>(attributes.size() + 2);
+    attributes.forEach(
+        (key, value) -> {
+          String name = labelName(key);
+          if (name.isEmpty()) {
+            return;
+          }
+          if (state.isReserved(name)) {
+            log.warn(
+                Reason.RESERVED_LABEL_DROPPED,
+                "Attribute '"
+                    + key.getKey()
+                    + "' of metric '"
+                    + state.otelName
+                    + "' maps to the reserved label '"
+                    + name
+                    + "' and is dropped",
+                null);
+            return;
+          }
+          String text = valueString(value);
+          int existing = names.indexOf(name);
+          if (existing >= 0) {
+            // Keys that sanitize to the same label: values joined in key order, as the spec says.
+            values.set(existing, values.get(existing) + ";" + text);
+          } else {
+            names.add(name);
+            values.add(text);
+          }
+        });
+    names.addAll(state.scopeNames);
+    values.addAll(state.scopeValues);
+    return new Series(Collections.unmodifiableList(names), Collections.unmodifiableList(values));
+  }
+
+  private String labelName(AttributeKey<?> key) {
+    String raw = key.getKey();
+    String cached = labelNameCache.get(raw);
+    if (cached != null) {
+      return cached;
+    }
+    String name = PrometheusNames.labelName(raw);
+    if (labelNameCache.size() < MAX_CACHED_LABEL_NAMES) {
+      labelNameCache.put(raw, name);
+    }
+    return name;
+  }
+
+  static String valueString(Object value) {
+    if (value instanceof List) {
+      StringBuilder json = new StringBuilder("[");
+      List<?> list = (List<?>) value;
+      for (int i = 0; i < list.size(); i++) {
+        if (i > 0) {
+          json.append(',');
+        }
+        Object element = list.get(i);
+        if (element instanceof String) {
+          json.append('"');
+          String s = (String) element;
+          for (int c = 0; c < s.length(); c++) {
+            char ch = s.charAt(c);
+            if (ch == '"' || ch == '\\') {
+              json.append('\\');
+            }
+            json.append(ch);
+          }
+          json.append('"');
+        } else {
+          json.append(element);
+        }
+      }
+      return json.append(']').toString();
+    }
+    return String.valueOf(value);
+  }
+
+  private MetricFamilySamples targetInfo(Resource resource) {
+    if (resource != cachedResource) {
+      List<String> names = new ArrayList<>();
+      List<String> values = new ArrayList<>();
+      resource
+          .getAttributes()
+          .forEach(
+              (key, value) -> {
+                String name = PrometheusNames.labelName(key.getKey());
+                if (name.isEmpty()) {
+                  return;
+                }
+                int existing = names.indexOf(name);
+                if (existing >= 0) {
+                  values.set(existing, values.get(existing) + ";" + valueString(value));
+                } else {
+                  names.add(name);
+                  values.add(valueString(value));
+                }
+              });
+      cachedTargetInfo =
+          new MetricFamilySamples(
+              TARGET_FAMILY,
+              Collector.Type.INFO,
+              "Target metadata",
+              List.of(
+                  new Sample(
+                      TARGET_FAMILY + "_info",
+                      Collections.unmodifiableList(names),
+                      Collections.unmodifiableList(values),
+                      1)));
+      cachedResource = resource;
+    }
+    return cachedTargetInfo;
+  }
+
+  private void sweep() {
+    Iterator<MetricState> states = metrics.values().iterator();
+    while (states.hasNext()) {
+      MetricState state = states.next();
+      if (state.epoch != epoch) {
+        states.remove();
+        continue;
+      }
+      if (state.seen != state.series.size()) {
+        state.series.values().removeIf(s -> s.epoch != epoch);
+      }
+      state.seen = 0;
+    }
+  }
+
+  private static List<String> append(List<String> list, String value) {
+    String[] array = list.toArray(new String[list.size() + 1]);
+    array[list.size()] = value;
+    return Arrays.asList(array);
+  }
+
+  /** Identity of a metric stream for the caches. */
+  private record MetricKey(
+      InstrumentationScopeInfo scope, String name, String unit, Collector.Type type) {}
+
+  /** Naming and series caches of one metric stream. */
+  private final class MetricState {
+    final String otelName;
+    final String family;
+    final String unit;
+    final Collector.Type type;
+    final String help;
+    final String sampleName;
+    final String bucketName;
+    final String countName;
+    final String sumName;
+    final List<String> scopeNames;
+    final List<String> scopeValues;
+    final Map<Attributes, Series> series = new HashMap<>();
+    long epoch;
+    int seen;
+
+    MetricState(MetricData metric, Collector.Type type, boolean gauge) {
+      this.otelName = metric.getName();
+      this.type = type;
+      this.unit = PrometheusNames.unit(metric.getUnit(), gauge);
+      this.family =
+          PrometheusNames.familyName(metric.getName(), unit, type == Collector.Type.COUNTER);
+      String description = metric.getDescription();
+      this.help = description == null || description.isEmpty() ? metric.getName() : description;
+      this.sampleName = type == Collector.Type.COUNTER ? family + "_total" : family;
+      this.bucketName = family + "_bucket";
+      this.countName = family + "_count";
+      this.sumName = family + "_sum";
+      InstrumentationScopeInfo scope = metric.getInstrumentationScopeInfo();
+      if (scopeLabelsEnabled) {
+        List<String> names = new ArrayList<>(2);
+        List<String> values = new ArrayList<>(2);
+        names.add(SCOPE_NAME_LABEL);
+        values.add(scope.getName());
+        if (scope.getVersion() != null && !scope.getVersion().isEmpty()) {
+          names.add(SCOPE_VERSION_LABEL);
+          values.add(scope.getVersion());
+        }
+        this.scopeNames = List.copyOf(names);
+        this.scopeValues = List.copyOf(values);
+      } else {
+        this.scopeNames = List.of();
+        this.scopeValues = List.of();
+      }
+    }
+
+    boolean isReserved(String label) {
+      if (scopeLabelsEnabled
+          && (SCOPE_NAME_LABEL.equals(label) || SCOPE_VERSION_LABEL.equals(label))) {
+        return true;
+      }
+      return (type == Collector.Type.HISTOGRAM && LE.equals(label))
+          || (type == Collector.Type.SUMMARY && QUANTILE.equals(label));
+    }
+  }
+
+  /** Cached label lists of one series. */
+  private static final class Series {
+    final List<String> names;
+    final List<String> values;
+    List<Double> boundaries;
+    List<String> bucketNames;
+    List<List<String>> bucketValues;
+    long epoch;
+
+    Series(List<String> names, List<String> values) {
+      this.names = names;
+      this.values = values;
+    }
+
+    void ensureBuckets(List<Double> newBoundaries) {
+      if (newBoundaries == boundaries || newBoundaries.equals(boundaries)) {
+        boundaries = newBoundaries;
+        return;
+      }
+      bucketNames = append(names, LE);
+      List<List<String>> bucketLabelValues = new ArrayList<>(newBoundaries.size() + 1);
+      for (Double bound : newBoundaries) {
+        bucketLabelValues.add(append(values, Collector.doubleToGoString(bound)));
+      }
+      bucketLabelValues.add(append(values, INF));
+      bucketValues = bucketLabelValues;
+      boundaries = newBoundaries;
+    }
+  }
+
+  /** Samples of one Prometheus family, possibly from several scopes. */
+  private static final class Family {
+    final MetricState first;
+    final List<Sample> samples = new ArrayList<>();
+
+    Family(MetricState first) {
+      this.first = first;
+    }
+
+    MetricFamilySamples toSamples() {
+      return new MetricFamilySamples(first.family, first.unit, first.type, first.help, samples);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.perftrace.exporter.prometheus.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Logs each {@link Reason} at most once per instance, through {@link System.Logger}. Not API.
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+public final class OnceLogger {
+
+  /** Why the exporter degraded. */
+  public enum Reason {
+    /** An exponential histogram was dropped (simpleclient 0.16 has no native histograms). */
+    EXPONENTIAL_HISTOGRAM_DROPPED,
+    /** A metric with delta temporality was dropped (Prometheus needs cumulative data). */
+    DELTA_DROPPED,
+    /** Two metrics mapped to the same Prometheus family with different types or units. */
+    FAMILY_CONFLICT,
+    /** An attribute was dropped because its label name is reserved by the exporter. */
+    RESERVED_LABEL_DROPPED,
+    /** Converting a metric failed; the metric was left out of the scrape. */
+    CONVERSION_FAILED,
+    /** Collecting from the SDK failed; the scrape was empty. */
+    COLLECTION_FAILED,
+    /** Stopping the HTTP server failed. */
+    SERVER_STOP_FAILED
+  }
+
+  private static final System.Logger LOGGER =
+      System.getLogger("dev.perftrace.exporter.prometheus");
+
+  private final Map<Reason, AtomicBoolean> logged = new EnumMap<>(Reason.class);
+
+  /** Creates a logger that has logged nothing yet. */
+  public OnceLogger() {
+    for (Reason reason : Reason.values()) {
+      logged.put(reason, new AtomicBoolean());
+    }
+  }
+
+  /** Logs {@code message} at WARNING the first time {@code reason} occurs; later calls are no-ops. */
+  public void warn(Reason reason, String message, Throwable error) {
+    if (logged.get(reason).compareAndSet(false, true)) {
+      String text = message + " (reported once per exporter: " + reason + ")";
+      if (error == null) {
+        LOGGER.log(Level.WARNING, text);
+      } else {
+        LOGGER.log(Level.WARNING, text, error);
+      }
+    }
+  }
+
+  /** Returns whether {@code reason} has been logged. */
+  public boolean hasLogged(Reason reason) {
+    return logged.get(reason).get();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.perftrace.exporter.prometheus;
+
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.trace.SpanContext;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class PrometheusExporterServerTest {
+
+  private static final String OPENMETRICS =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static PrometheusExporter server() {
+    return PrometheusExporter.builder().setPort(0).build();
+  }
+
+  @Test
+  void build_defaultHost_acceptsLoopbackConnections() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      HttpResponse<String> response = get(f.exporter.port(), "/metrics", null);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void build_defaultHost_refusesNonLoopbackAddress() throws Exception {
+    Optional<InetAddress> external = nonLoopbackAddress();
+    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
+    try (Fixture f = new Fixture(server());
+        Socket socket = new Socket()) {
+      InetSocketAddress target = new InetSocketAddress(external.get(), f.exporter.port());
+
+      assertThatThrownBy(() -> socket.connect(target, 2000)).isInstanceOf(ConnectException.class);
+    }
+  }
+
+  @Test
+  void port_ephemeral_isTheBoundPort() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      assertThat(f.exporter.port()).isPositive();
+      assertThat(get(f.exporter.port(), "/-/healthy", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void healthPath_answersHealthy() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      HttpResponse<String> response = get(f.exporter.port(), "/-/healthy", null);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("Exporter is Healthy.");
+    }
+  }
+
+  @Test
+  void metrics_acceptOpenMetrics_openMetricsWithExemplars() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      SpanContext span = recordInSpan(f);
+
+      HttpResponse<String> response =
+          get(f.exporter.port(), "/metrics", "application/openmetrics-text; version=1.0.0");
+
+      assertThat(response.headers().firstValue("Content-Type")).contains(OPENMETRICS);
+      assertThat(response.body())
+          .contains("trace_id=\"" + span.getTraceId() + "\"")
+          .endsWith("# EOF\n");
+    }
+  }
+
+  @Test
+  void metrics_noAcceptHeader_text004WithoutExemplars() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+
+      HttpResponse<String> response = get(f.exporter.port(), "/metrics", null);
+
+      assertThat(response.headers().firstValue("Content-Type")).contains(TEXT_004);
+      assertThat(response.body())
+          .contains("# TYPE perftrace_operation_duration_seconds histogram\n")
+          .doesNotContain("trace_id")
+          .doesNotContain("# EOF");
+    }
+  }
+
+  @Test
+  void metrics_acceptPlainText_text004() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+
+      HttpResponse<String> response = get(f.exporter.port(), "/metrics", "text/plain");
+
+      assertThat(response.headers().firstValue("Content-Type")).contains(TEXT_004);
+    }
+  }
+
+  @Test
+  void metrics_concurrentScrapes_allCompleteAndIdentical() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+      for (int i = 0; i < 50; i++) {
+        f.meter("store").counterBuilder("c" + i).build().add(i, Attributes.of(stringKey("k"), "v"));
+      }
+      int port = f.exporter.port();
+      String reference = get(port, "/metrics", null).body();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Callable<List<String>>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          tasks.add(
+              () -> {
+                List<String> bodies = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                  bodies.add(get(port, "/metrics", null).body());
+                }
+                return bodies;
+              });
+        }
+        List<String> all = Collections.synchronizedList(new ArrayList<>());
+        for (Future<List<String>> result : pool.invokeAll(tasks, 60, TimeUnit.SECONDS)) {
+          all.addAll(result.get());
+        }
+
+        assertThat(all).hasSize(160).allMatch(reference::equals);
+        assertThat(reference)
+            .contains("c49_total{k=\"v\",otel_scope_name=\"store\",otel_scope_version=\"1.0\",} 49.0\n")
+            .contains("perftrace_operation_duration_seconds_count{perftrace_operation_name=\"get\","
+                + "otel_scope_name=\"store\",otel_scope_version=\"1.0\",} 1.0\n");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void shutdown_stopsServer() throws Exception {
+    Fixture f = new Fixture(server());
+    int port = f.exporter.port();
+    f.close();
+
+    try (Socket socket = new Socket()) {
+      assertThatThrownBy(() -> socket.connect(new InetSocketAddress("127.0.0.1", port), 2000))
+          .isInstanceOf(ConnectException.class);
+    }
+  }
+
+  private static SpanContext recordInSpan(Fixture f) {
+    DoubleHistogram h =
+        f.meter("store").histogramBuilder("perftrace.operation.duration").setUnit("s").build();
+    return f.inSpan(
+            () -> h.record(0.02, Attributes.of(stringKey("perftrace.operation.name"), "get")))
+        .getSpanContext();
+  }
+
+  private HttpResponse<String> get(int port, String path, String accept)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+          return Optional.of(address);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

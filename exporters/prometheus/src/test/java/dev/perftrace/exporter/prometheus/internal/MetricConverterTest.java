@@ -1,0 +1,172 @@
+package dev.perftrace.exporter.prometheus.internal;
+
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.SumData;
+import io.opentelemetry.sdk.metrics.data.SummaryData;
+import io.opentelemetry.sdk.metrics.data.SummaryPointData;
+import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.client.Collector.MetricFamilySamples;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MetricConverterTest {
+
+  private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("s");
+  private static final SpanContext SPAN =
+      SpanContext.create(
+          "0af7651916cd43dd8448eb211c80319c",
+          "b7ad6b7169203331",
+          TraceFlags.getSampled(),
+          TraceState.getDefault());
+
+  private final OnceLogger log = new OnceLogger();
+  private final MetricConverter converter = new MetricConverter(false, true, log);
+
+  @Test
+  void convert_seriesAbsentFromNextCollection_evictedFromCache() {
+    converter.convert(List.of(counter(point("a", 1), point("b", 2))));
+    converter.convert(List.of(counter(point("a", 3))));
+
+    assertThat(converter.cachedSeries()).isEqualTo(1);
+  }
+
+  @Test
+  void convert_metricAbsentFromNextCollection_evictedFromCache() {
+    converter.convert(List.of(counter(point("a", 1), point("b", 2))));
+    converter.convert(List.of());
+
+    assertThat(converter.cachedSeries()).isZero();
+  }
+
+  @Test
+  void convert_cachedSeries_sameLabelListsReused() {
+    MetricFamilySamples first = converter.convert(List.of(counter(point("a", 1)))).get(0);
+    MetricFamilySamples second = converter.convert(List.of(counter(point("a", 2)))).get(0);
+
+    assertThat(second.samples.get(0).labelValues).isSameAs(first.samples.get(0).labelValues);
+    assertThat(second.samples.get(0).value).isEqualTo(2.0);
+  }
+
+  @Test
+  void convert_deltaSum_leftOutAndLogged() {
+    MetricData delta =
+        ImmutableMetricData.createLongSum(
+            Resource.empty(), SCOPE, "d", "", "",
+            SumData.createLongSumData(true, AggregationTemporality.DELTA, List.of(point("a", 1))));
+
+    assertThat(converter.convert(List.of(delta))).isEmpty();
+    assertThat(log.hasLogged(OnceLogger.Reason.DELTA_DROPPED)).isTrue();
+  }
+
+  @Test
+  void convert_summary_quantilesCountAndSum() {
+    MetricData summary =
+        ImmutableMetricData.createDoubleSummary(
+            Resource.empty(), SCOPE, "rpc.latency", "Latency", "ms",
+            SummaryData.create(
+                List.of(
+                    SummaryPointData.create(
+                        0, 1, Attributes.empty(), 4, 10.0,
+                        List.of(ValueAtQuantile.create(0.5, 2.0),
+                            ValueAtQuantile.create(0.99, 4.0))))));
+
+    assertThat(text004(converter.convert(List.of(summary))))
+        .isEqualTo(
+            "# HELP rpc_latency_milliseconds Latency\n"
+                + "# TYPE rpc_latency_milliseconds summary\n"
+                + "rpc_latency_milliseconds{otel_scope_name=\"s\",quantile=\"0.5\",} 2.0\n"
+                + "rpc_latency_milliseconds{otel_scope_name=\"s\",quantile=\"0.99\",} 4.0\n"
+                + "rpc_latency_milliseconds_count{otel_scope_name=\"s\",} 4.0\n"
+                + "rpc_latency_milliseconds_sum{otel_scope_name=\"s\",} 10.0\n");
+  }
+
+  @Test
+  void convert_exemplarAboveLastBoundary_onInfBucket() {
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.empty(), 2_000_000L, SPAN, 7.5))));
+
+    var samples = families.get(0).samples;
+    assertThat(samples.get(0).exemplar).isNull();
+    assertThat(samples.get(1).labelValues).containsExactly("s", "+Inf");
+    assertThat(samples.get(1).exemplar.getValue()).isEqualTo(7.5);
+    assertThat(samples.get(1).exemplar.getTimestampMs()).isEqualTo(2L);
+    assertThat(samples.get(1).exemplar.getLabelValue(1)).isEqualTo(SPAN.getTraceId());
+  }
+
+  @Test
+  void convert_exemplarWithoutValidSpanContext_omitted() {
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.empty(), 1L, SpanContext.getInvalid(), 0.5))));
+
+    assertThat(families.get(0).samples).allMatch(s -> s.exemplar == null);
+  }
+
+  @Test
+  void convert_exemplarOnBoundary_onThatBucket() {
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.empty(), 1L, SPAN, 1.0))));
+
+    assertThat(families.get(0).samples.get(0).exemplar.getValue()).isEqualTo(1.0);
+    assertThat(families.get(0).samples.get(0).labelValues).containsExactly("s", "1.0");
+  }
+
+  @Test
+  void valueString_arrayAttribute_jsonArray() {
+    assertThat(MetricConverter.valueString(List.of("a", "b\"c"))).isEqualTo("[\"a\",\"b\\\"c\"]");
+    assertThat(MetricConverter.valueString(List.of(1L, 2L))).isEqualTo("[1,2]");
+  }
+
+  private static LongPointData point(String key, long value) {
+    return LongPointData.create(0, 1, Attributes.of(stringKey("k"), key), value);
+  }
+
+  private static MetricData counter(LongPointData... points) {
+    return ImmutableMetricData.createLongSum(
+        Resource.empty(), SCOPE, "c", "", "",
+        SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, List.of(points)));
+  }
+
+  private static MetricData histogram(DoubleExemplarData exemplar) {
+    return ImmutableMetricData.createDoubleHistogram(
+        Resource.empty(), SCOPE, "h", "", "",
+        ImmutableHistogramData.create(
+            AggregationTemporality.CUMULATIVE,
+            List.of(
+                ImmutableHistogramPointData.create(
+                    0, 1, Attributes.empty(), exemplar.getValue(), false, 0, false, 0,
+                    List.of(1.0), exemplar.getValue() <= 1.0 ? List.of(1L, 0L) : List.of(0L, 1L),
+                    List.of(exemplar)))));
+  }
+
+  private static String text004(List<MetricFamilySamples> families) {
+    StringWriter out = new StringWriter();
+    try {
+      TextFormat.write004(out, Collections.enumeration(families));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toString();
+  }
+}
