@@ -53,7 +53,8 @@ class DemoAppTest {
 
     assertThat(scrape)
         .contains("perftrace_operation_name=\"store.get\"")
-        .contains("perftrace_cache_name=\"content\"");
+        .contains("perftrace_cache_name=\"content\"")
+        .contains("network_io_direction=\"receive\"");
     Map<String, List<JsonNode>> spansByCorrelation = spansByCorrelationId(otlpFile);
     // Worker 0's first request: the demo's span, the store's spans and the peer's, one trace.
     List<JsonNode> first = spansByCorrelation.get("demo-0-1");
