@@ -318,7 +318,7 @@ public final class ContentStore implements AutoCloseable {
   }
 
   private static void peerAttributes(Operation op, RemotePeer peer, String method) {
-    op.setAttribute("perftrace.peer.name", peer.name());
+    op.setAttribute("content.peer", peer.name());
     op.setAttribute("http.request.method", method);
     op.setAttribute("server.address", peer.baseUri().getHost());
     op.setAttribute("server.port", peer.baseUri().getPort());

@@ -233,7 +233,7 @@ public final class PeerServer implements AutoCloseable {
   }
 
   private void attributes(Operation op, HttpExchange exchange, String key) {
-    op.setAttribute("perftrace.peer.name", name);
+    op.setAttribute("content.peer", name);
     op.setAttribute("http.request.method", exchange.getRequestMethod());
     op.setAttribute("content.key", key);
   }
