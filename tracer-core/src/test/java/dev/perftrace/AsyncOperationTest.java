@@ -140,4 +140,14 @@ class AsyncOperationTest {
             .getCount())
         .isEqualTo(1);
   }
+
+  @Test
+  void callAsync_nullStageEndsAtOnceAsSuccess() {
+    CompletableFuture<String> stage = tracer.callAsync("fetch", () -> null);
+
+    assertThat(stage).isNull();
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("fetch", "success"))
+            .getCount())
+        .isEqualTo(1);
+  }
 }

@@ -93,6 +93,8 @@ class BadInputTest {
             t -> t.extract(Map.of("baggage", "k=" + "v".repeat(9000))).close()),
         row("header_invalid", "extract(garbage traceparent)",
             t -> t.extract(Map.of("traceparent", "00-not-a-trace\u0000-01")).close()),
+        row("header_invalid", "extract(getter that throws)",
+            t -> t.extract("carrier", new ThrowingGetter()).close()),
         row("argument_null", "extract(null)", t -> t.extract(null).close()),
         row("argument_null", "extract(carrier, null getter)",
             t -> t.extract("carrier", null).close()),
@@ -102,16 +104,40 @@ class BadInputTest {
             t -> t.wrap((java.util.concurrent.Executor) null)));
   }
 
+  /** A hostile carrier getter. */
+  private static final class ThrowingGetter
+      implements io.opentelemetry.context.propagation.TextMapGetter<String> {
+    @Override
+    public Iterable<String> keys(String carrier) {
+      throw new IllegalStateException("keys");
+    }
+
+    @Override
+    public String get(String carrier, String key) {
+      throw new IllegalStateException("get " + key);
+    }
+  }
+
   @ParameterizedTest(name = "{1} -> {0}")
   @MethodSource("badInput")
   void badInput_neverThrowsAndIsCountedOnceByReason(
       String reason, String input, Consumer<PerfTracer> action) {
     assertThatCode(() -> action.accept(tracer)).doesNotThrowAnyException();
 
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected"))
+    assertThat(telemetry.nonZeroRejections())
         .extracting(LongPointData::getAttributes, LongPointData::getValue)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(
             Attributes.of(PerfAttributes.REASON, reason), 1L));
+  }
+
+  @Test
+  void build_everyRejectionReasonStartsAtZero() {
+    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected"))
+        .extracting(p -> p.getAttributes().get(PerfAttributes.REASON), LongPointData::getValue)
+        .containsExactlyInAnyOrder(
+            java.util.Arrays.stream(dev.perftrace.internal.Reason.values())
+                .map(r -> org.assertj.core.groups.Tuple.tuple(r.value(), 0L))
+                .toArray(org.assertj.core.groups.Tuple[]::new));
   }
 
   @Test
@@ -144,7 +170,7 @@ class BadInputTest {
     tracer.run("  store.get \t", () -> {});
 
     assertThat(telemetry.spans()).extracting(SpanData::getName).containsExactly("store.get");
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
+    assertThat(telemetry.nonZeroRejections()).isEmpty();
   }
 
   @Test
@@ -170,9 +196,10 @@ class BadInputTest {
   void recordBytes_zeroBytesIsAValidTransfer() {
     tracer.recordBytes(Direction.IN, "peer", 0);
 
-    assertThat(telemetry.histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
+    assertThat(telemetry
+            .histogram("perftrace.transfer.size", BandwidthTest.transfer("receive", "peer"))
             .getCount())
         .isEqualTo(1);
-    assertThat(telemetry.sumPoints("perftrace.telemetry.rejected")).isEmpty();
+    assertThat(telemetry.nonZeroRejections()).isEmpty();
   }
 }

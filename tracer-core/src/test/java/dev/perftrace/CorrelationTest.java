@@ -264,7 +264,8 @@ class CorrelationTest {
   @Test
   void extract_closeRestoresThePreviousContext() {
     try (CorrelationScope outer = tracer.correlate("outer")) {
-      try (CorrelationScope inner = tracer.extract(Map.of("baggage", "perftrace.correlation_id=in"))) {
+      Map<String, String> headers = Map.of("baggage", "perftrace.correlation_id=in");
+      try (CorrelationScope inner = tracer.extract(headers)) {
         assertThat(tracer.currentCorrelationId()).isEqualTo("in");
       }
       assertThat(tracer.currentCorrelationId()).isEqualTo("outer");

@@ -111,4 +111,17 @@ class InstrumentTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("iface");
   }
+
+  @Test
+  void instrument_worksForAJdkInterface() {
+    int[] runs = new int[1];
+    Runnable timed = tracer.instrument(Runnable.class, () -> runs[0]++);
+
+    timed.run();
+
+    assertThat(runs[0]).isEqualTo(1);
+    assertThat(telemetry.span("Runnable.run").getAttributes().get(
+            AttributeKey.stringKey("code.function.name")))
+        .isEqualTo("java.lang.Runnable.run");
+  }
 }

@@ -267,4 +267,65 @@ class OperationTest {
             io.opentelemetry.api.common.AttributeKey.stringKey("late")))
         .isNull();
   }
+
+  @Test
+  void recordDuration_withCancellationRecordsCancelled() {
+    tracer.recordDuration(
+        "batch", Duration.ofMillis(5), new java.util.concurrent.CancellationException());
+
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("batch", "cancelled"))
+            .getCount())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void build_instrumentationVersionIsReportedOnSpansAndMetrics() {
+    PerfTracer versioned = telemetry.builder().setInstrumentationVersion("1.2.3").build();
+    versioned.run("op", () -> {});
+
+    assertThat(telemetry.span("op").getInstrumentationScopeInfo().getVersion()).isEqualTo("1.2.3");
+    assertThat(telemetry.metric("perftrace.operation.duration").orElseThrow()
+            .getInstrumentationScopeInfo().getVersion())
+        .isEqualTo("1.2.3");
+  }
+
+  @Test
+  void build_customDurationBucketsAreUsed() {
+    // a scope of its own: instruments of one scope are shared, and the first advice wins
+    PerfTracer custom =
+        PerfTracer.builder(telemetry.sdk, "custom.scope")
+            .setTicker(telemetry.ticker)
+            .setDurationBuckets(List.of(0.1, 1.0))
+            .build();
+    try (Operation op = custom.start("op")) {
+      telemetry.ticker.advanceMillis(500);
+    }
+
+    HistogramPointData point =
+        telemetry.histogram("perftrace.operation.duration", outcome("op", "success"));
+    assertThat(point.getBoundaries()).containsExactly(0.1, 1.0);
+    assertThat(point.getCounts()).containsExactly(0L, 1L, 0L);
+  }
+
+  @Test
+  void call_cancellationIsRecordedAsCancelledNotError() {
+    java.util.concurrent.CancellationException cancellation =
+        new java.util.concurrent.CancellationException("stop");
+
+    assertThatThrownBy(
+            () ->
+                tracer.call(
+                    "op",
+                    () -> {
+                      throw cancellation;
+                    }))
+        .isSameAs(cancellation);
+
+    SpanData span = telemetry.span("op");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(span.getEvents()).isEmpty();
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("op", "cancelled"))
+            .getCount())
+        .isEqualTo(1);
+  }
 }

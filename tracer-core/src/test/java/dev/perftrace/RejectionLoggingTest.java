@@ -66,4 +66,14 @@ class RejectionLoggingTest {
 
     assertThat(messages).hasSize(2);
   }
+
+  @Test
+  void reject_logMessageNeutralizesControlCharactersAndLength() {
+    PerfTracer tracer = telemetry.tracer();
+    tracer.cache("c", "memory").recordHit("evil\nFAKE LOG LINE" + "x".repeat(500));
+
+    assertThat(messages).hasSize(1);
+    assertThat(messages.get(0)).contains("evil?FAKE LOG LINE").doesNotContain("\n");
+    assertThat(messages.get(0).length()).isLessThan(500);
+  }
 }

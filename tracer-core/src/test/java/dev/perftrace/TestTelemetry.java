@@ -102,6 +102,13 @@ final class TestTelemetry implements AutoCloseable {
     return metric(name).map(m -> m.getLongSumData().getPoints()).orElse(List.of());
   }
 
+  /** Points of {@code perftrace.telemetry.rejected} that counted something (all start at 0). */
+  List<LongPointData> nonZeroRejections() {
+    return sumPoints("perftrace.telemetry.rejected").stream()
+        .filter(p -> p.getValue() != 0)
+        .collect(java.util.stream.Collectors.toList());
+  }
+
   long rejected(String reason) {
     return sum("perftrace.telemetry.rejected", Attributes.of(PerfAttributes.REASON, reason));
   }

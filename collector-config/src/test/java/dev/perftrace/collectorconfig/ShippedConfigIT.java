@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perftrace.testing.Poll;
+import dev.perftrace.testing.PrometheusServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ class ShippedConfigIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private static Workload workload;
-  private static ShippedPrometheus prometheus;
+  private static PrometheusServer prometheus;
 
   @BeforeAll
   static void start() {
@@ -43,7 +44,7 @@ class ShippedConfigIT {
 
   private static Set<String> upJobs() {
     Set<String> jobs = new TreeSet<>();
-    for (JsonNode target : prometheus.get("/api/v1/targets").path("activeTargets")) {
+    for (JsonNode target : prometheus.get("/api/v1/targets").path("data").path("activeTargets")) {
       if ("up".equals(target.path("health").asText())) {
         jobs.add(target.path("labels").path("job").asText());
       }
@@ -66,7 +67,7 @@ class ShippedConfigIT {
   @Test
   void ruleFiles_everyGroupIsLoaded() {
     List<String> groups = new ArrayList<>();
-    prometheus.get("/api/v1/rules").path("groups").forEach(g -> groups.add(g.path("name").asText()));
+    prometheus.rules().path("groups").forEach(g -> groups.add(g.path("name").asText()));
 
     assertThat(groups)
         .containsExactlyInAnyOrder(
@@ -79,7 +80,7 @@ class ShippedConfigIT {
         Poll.until(
             "an exemplar on the operation duration buckets",
             TIMEOUT,
-            () -> prometheus.exemplars("perftrace_operation_duration_seconds_bucket{job=\"perftrace\"}"),
+            () -> prometheus.queryExemplars("perftrace_operation_duration_seconds_bucket{job=\"perftrace\"}"),
             data -> data.size() > 0 && data.get(0).path("exemplars").size() > 0);
 
     JsonNode labels = exemplarSeries.get(0).path("exemplars").get(0).path("labels");

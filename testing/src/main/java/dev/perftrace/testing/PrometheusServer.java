@@ -226,8 +226,29 @@ public final class PrometheusServer implements AutoCloseable {
     private Duration scrapeInterval = Duration.ofSeconds(1);
     private Duration evaluationInterval = Duration.ofSeconds(1);
     private String metricsPath = "/metrics";
+    private String configYaml;
+    private List<String> flags = List.of("--enable-feature=exemplar-storage", "--web.enable-lifecycle");
 
     private Builder() {}
+
+    /**
+     * Uses this configuration instead of generating one from the targets, intervals and rule
+     * files (rule file paths in it must be absolute).
+     */
+    public Builder configYaml(String configYaml) {
+      this.configYaml = requireNonNull(configYaml, "configYaml");
+      return this;
+    }
+
+    /**
+     * Replaces the extra command-line flags (default: exemplar storage and the lifecycle API).
+     * Flags setting the config file, storage path or listen address are replaced by the
+     * harness's own.
+     */
+    public Builder flags(List<String> flags) {
+      this.flags = List.copyOf(requireNonNull(flags, "flags"));
+      return this;
+    }
 
     /** Adds a scrape target, {@code host:port}. */
     public Builder addTarget(String hostPort) {
@@ -291,17 +312,23 @@ public final class PrometheusServer implements AutoCloseable {
         }
         config.append("]\n");
         Path configFile = dir.resolve("prometheus.yml");
-        Files.writeString(configFile, config);
+        Files.writeString(configFile, configYaml != null ? configYaml : config);
         Path log = dir.resolve("prometheus.log");
         int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.add("--config.file=" + configFile);
+        command.add("--storage.tsdb.path=" + dir.resolve("data"));
+        command.add("--web.listen-address=127.0.0.1:" + port);
+        for (String flag : flags) {
+          if (!flag.startsWith("--config.file=")
+              && !flag.startsWith("--storage.tsdb.path=")
+              && !flag.startsWith("--web.listen-address=")) {
+            command.add(flag);
+          }
+        }
         Process process =
-            new ProcessBuilder(
-                    binary.toString(),
-                    "--config.file=" + configFile,
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--enable-feature=exemplar-storage",
-                    "--web.enable-lifecycle")
+            new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

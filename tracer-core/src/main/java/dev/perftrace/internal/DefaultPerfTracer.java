@@ -11,6 +11,7 @@ import dev.perftrace.Transfer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -50,6 +51,10 @@ public final class DefaultPerfTracer implements PerfTracer {
   /** Header values longer than this are ignored and counted as {@code header_invalid}. */
   static final int MAX_HEADER_LENGTH = 8192;
 
+  /** Span attribute of proxy operations (semantic convention {@code code.function.name}). */
+  static final AttributeKey<String> CODE_FUNCTION_NAME =
+      AttributeKey.stringKey("code.function.name");
+
   private static final TextMapPropagator PROPAGATOR =
       TextMapPropagator.composite(
           W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
@@ -69,13 +74,18 @@ public final class DefaultPerfTracer implements PerfTracer {
   /** Creates the tracer from validated configuration. */
   public DefaultPerfTracer(OpenTelemetry openTelemetry, TracerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.instruments = new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
+    this.instruments =
+        new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
     this.ticker = config.ticker();
     this.rejections = new Rejections(instruments.rejected, config.scopeName());
     this.names = new Names(config.maxNameLength(), rejections);
     this.operations =
         new BoundedRegistry<>(
-            config.maxOperations(), OperationDescriptor::new, names, rejections, "operation name");
+            config.maxOperations(),
+            name -> new OperationDescriptor(this, name),
+            names,
+            rejections,
+            "operation name");
     this.sources =
         new BoundedRegistry<>(
             config.maxSources(), SourceDescriptor::new, names, rejections, "transfer source");
@@ -112,15 +122,12 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(this, descriptor, builder.startSpan(), parent);
+      return new OperationImpl(descriptor, builder.startSpan(), parent);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
     }
   }
-
-  static final io.opentelemetry.api.common.AttributeKey<String> CODE_FUNCTION_NAME =
-      io.opentelemetry.api.common.AttributeKey.stringKey("code.function.name");
 
   @Override
   public Operation start(String operationName) {
@@ -209,7 +216,8 @@ public final class DefaultPerfTracer implements PerfTracer {
       throw t;
     }
     operation.detach();
-    endWhenComplete(operation, result instanceof CompletionStage ? (CompletionStage<?>) result : null);
+    endWhenComplete(
+        operation, result instanceof CompletionStage ? (CompletionStage<?>) result : null);
     return result;
   }
 
@@ -222,12 +230,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       stage.whenComplete(
           (value, error) -> {
             if (error != null) {
-              Throwable cause = unwrap(error);
-              if (cause instanceof CancellationException) {
-                operation.cancel();
-              } else {
-                operation.fail(cause);
-              }
+              operation.fail(unwrap(error)); // a CancellationException means cancelled
             }
             operation.end();
           });

@@ -15,13 +15,15 @@ final class OperationDescriptor {
   static final String ERROR = "error";
   static final String CANCELLED = "cancelled";
 
+  final DefaultPerfTracer owner;
   final String name;
   final Attributes nameOnly;
   final Attributes success;
   final Attributes cancelled;
   private final ConcurrentHashMap<String, Attributes> errors = new ConcurrentHashMap<>();
 
-  OperationDescriptor(String name) {
+  OperationDescriptor(DefaultPerfTracer owner, String name) {
+    this.owner = owner;
     this.name = name;
     this.nameOnly = Attributes.of(PerfAttributes.OPERATION_NAME, name);
     this.success = outcome(SUCCESS);

@@ -10,6 +10,7 @@ import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -41,7 +42,9 @@ final class OperationImpl implements Operation {
     }
   }
 
-  private final DefaultPerfTracer owner;
+  /** Outcome marker in {@link #failure} for a cancelled operation. */
+  private static final Throwable CANCELLED = new CancellationException();
+
   private final OperationDescriptor descriptor;
   private final Span span;
   private final Context context;
@@ -54,14 +57,11 @@ final class OperationImpl implements Operation {
   @SuppressWarnings("unused") // through FAILURE
   private volatile Throwable failure;
 
-  private volatile boolean cancelled;
-
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
 
-  OperationImpl(
-      DefaultPerfTracer owner, OperationDescriptor descriptor, Span span, Context parent) {
-    this.owner = owner;
+  OperationImpl(OperationDescriptor descriptor, Span span, Context parent) {
+    DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
     this.context = parent.with(span).with(KEY, this);
@@ -82,8 +82,13 @@ final class OperationImpl implements Operation {
 
   @Override
   public void fail(Throwable error) {
+    DefaultPerfTracer owner = descriptor.owner;
     if (error == null) {
       owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
+      return;
+    }
+    if (error instanceof CancellationException) {
+      cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
       return;
     }
     if (ended != 0 || !FAILURE.compareAndSet(this, null, error)) {
@@ -100,7 +105,9 @@ final class OperationImpl implements Operation {
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
   void cancel() {
-    cancelled = true;
+    if (ended == 0) {
+      FAILURE.compareAndSet(this, null, CANCELLED);
+    }
   }
 
   @Override
@@ -168,7 +175,7 @@ final class OperationImpl implements Operation {
       try {
         s.close();
       } catch (RuntimeException e) {
-        owner.rejections.internalError(e);
+        descriptor.owner.rejections.internalError(e);
       }
     }
   }
@@ -178,6 +185,7 @@ final class OperationImpl implements Operation {
     if (!ENDED.compareAndSet(this, 0, 1)) {
       return;
     }
+    DefaultPerfTracer owner = descriptor.owner;
     try {
       long elapsed = owner.ticker.read() - startNanos;
       Totals t = totals;
@@ -187,12 +195,12 @@ final class OperationImpl implements Operation {
       span.end();
       Throwable error = failure;
       Attributes attributes;
-      if (error != null) {
-        attributes = descriptor.error(owner.errorType(error));
-      } else if (cancelled) {
+      if (error == null) {
+        attributes = descriptor.success;
+      } else if (error == CANCELLED) {
         attributes = descriptor.cancelled;
       } else {
-        attributes = descriptor.success;
+        attributes = descriptor.error(owner.errorType(error));
       }
       owner.instruments.operationDuration.record(
           elapsed < 0 ? 0 : elapsed / 1e9, attributes, context);

@@ -23,6 +23,11 @@ final class Rejections {
   Rejections(LongCounter counter, String scopeName) {
     this.counter = counter;
     this.scopeName = scopeName;
+    // Every reason starts at 0, so its series exists from the first collection: alert rules
+    // and increase() see a zero rather than no data.
+    for (Reason reason : Reason.values()) {
+      counter.add(0, reason.attributes());
+    }
   }
 
   /** Counts one rejection; logs the first of each reason. Never throws. */
@@ -37,11 +42,28 @@ final class Rejections {
                 + " this reason are counted on perftrace.telemetry.rejected and not logged.",
             scopeName,
             reason.value(),
-            detail);
+            printable(detail));
       }
     } catch (RuntimeException e) {
       internalError(e);
     }
+  }
+
+  /**
+   * Makes a detail safe to log: details may quote caller input, so control characters (log
+   * injection) are replaced and the length is capped.
+   */
+  static String printable(String detail) {
+    if (detail == null) {
+      return "";
+    }
+    String capped = detail.length() > 200 ? detail.substring(0, 200) + "..." : detail;
+    StringBuilder out = new StringBuilder(capped.length());
+    for (int i = 0; i < capped.length(); i++) {
+      char c = capped.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return out.toString();
   }
 
   /** Logs an unexpected internal failure once; recording goes on. */

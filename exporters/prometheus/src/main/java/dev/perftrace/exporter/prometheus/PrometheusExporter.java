@@ -1,6 +1,7 @@
 package dev.perftrace.exporter.prometheus;
 
 import dev.perftrace.exporter.prometheus.internal.MetricConverter;
+import dev.perftrace.exporter.prometheus.internal.MetricsHttpServer;
 import dev.perftrace.exporter.prometheus.internal.OnceLogger;
 import dev.perftrace.exporter.prometheus.internal.OnceLogger.Reason;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -12,7 +13,6 @@ import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
@@ -44,7 +44,7 @@ public final class PrometheusExporter extends Collector
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
-  private volatile HTTPServer server;
+  private volatile MetricsHttpServer server;
 
   private PrometheusExporter(boolean targetInfoEnabled, boolean scopeLabelsEnabled) {
     this.converter = new MetricConverter(targetInfoEnabled, scopeLabelsEnabled, log);
@@ -66,13 +66,7 @@ public final class PrometheusExporter extends Collector
       CollectorRegistry registry = new CollectorRegistry();
       registry.register(exporter);
       try {
-        exporter.server =
-            new HTTPServer.Builder()
-                .withHostname(host)
-                .withPort(port)
-                .withRegistry(registry)
-                .withDaemonThreads(true)
-                .build();
+        exporter.server = MetricsHttpServer.start(host, port, registry);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "Prometheus exporter could not listen on " + host + ":" + port, e);
@@ -83,8 +77,8 @@ public final class PrometheusExporter extends Collector
 
   /** Returns the port the built-in HTTP server listens on, or -1 when there is no server. */
   public int port() {
-    HTTPServer current = server;
-    return current == null ? -1 : current.getPort();
+    MetricsHttpServer current = server;
+    return current == null ? -1 : current.port();
   }
 
   /**
@@ -150,7 +144,7 @@ public final class PrometheusExporter extends Collector
     if (!shutdown.compareAndSet(false, true)) {
       return CompletableResultCode.ofSuccess();
     }
-    HTTPServer current = server;
+    MetricsHttpServer current = server;
     if (current != null) {
       try {
         current.close();
@@ -165,7 +159,7 @@ public final class PrometheusExporter extends Collector
 
   @Override
   public String toString() {
-    HTTPServer current = server;
-    return "PrometheusExporter{port=" + (current == null ? -1 : current.getPort()) + "}";
+    MetricsHttpServer current = server;
+    return "PrometheusExporter{port=" + (current == null ? -1 : current.port()) + "}";
   }
 }

@@ -35,6 +35,14 @@ class PrometheusExporterBuilderTest {
   }
 
   @Test
+  void build_unresolvableHost_throwsUncheckedIoException() {
+    assertThatThrownBy(
+            () -> PrometheusExporter.builder().setHost("no-such-host.invalid").setPort(0).build())
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("Prometheus exporter could not listen on no-such-host.invalid:0");
+  }
+
+  @Test
   void build_portInUse_throwsUncheckedIoException() {
     try (Fixture f = new Fixture(PrometheusExporter.builder().setPort(0).build())) {
       int taken = f.exporter.port();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.SpanContext;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +31,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +131,43 @@ class PrometheusExporterServerTest {
   }
 
   @Test
+  void metrics_acceptGzip_gzipEncodedBody() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+      String plain = get(f.exporter.port(), "/metrics", null).body();
+
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.exporter.port() + "/metrics"))
+                  .header("Accept-Encoding", "gzip")
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+
+      assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain);
+      }
+    }
+  }
+
+  @Test
+  void metrics_nameFilter_onlyRequestedSamples() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      recordInSpan(f);
+      f.meter("store").counterBuilder("hits").build().add(1);
+
+      String body =
+          get(f.exporter.port(), "/metrics?name[]=hits_total", null).body();
+
+      assertThat(body)
+          .isEqualTo(
+              "# HELP hits_total hits\n"
+                  + "# TYPE hits_total counter\n"
+                  + "hits_total{otel_scope_name=\"store\",otel_scope_version=\"1.0\",} 1.0\n");
+    }
+  }
+
+  @Test
   void metrics_concurrentScrapes_allCompleteAndIdentical() throws Exception {
     try (Fixture f = new Fixture(server())) {
       recordInSpan(f);
@@ -161,6 +203,75 @@ class PrometheusExporterServerTest {
         pool.shutdownNow();
       }
     }
+  }
+
+  @Test
+  void metrics_scrapesWhileRecording_eachCompleteAndNonDecreasing() throws Exception {
+    try (Fixture f = new Fixture(server())) {
+      var counter = f.meter("store").counterBuilder("hits").build();
+      DoubleHistogram histogram =
+          f.meter("store").histogramBuilder("lat").setUnit("s")
+              .setExplicitBucketBoundariesAdvice(List.of(0.5)).build();
+      int port = f.exporter.port();
+      AtomicBoolean recording = new AtomicBoolean(true);
+      AtomicInteger scrapes = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<List<double[]>>> scrapers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          scrapers.add(
+              pool.submit(
+                  () -> {
+                    List<double[]> seen = new ArrayList<>();
+                    while (recording.get() || seen.isEmpty()) {
+                      String body = get(port, "/metrics", null).body();
+                      scrapes.incrementAndGet();
+                      seen.add(
+                          new double[] {
+                            sample(body, "hits_total{"), sample(body, "lat_seconds_count{")
+                          });
+                    }
+                    return seen;
+                  }));
+        }
+        // Record until the scrapers have done 40 scrapes between them, or 30 s have passed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long recorded = 0;
+        while (scrapes.get() < 40 && System.nanoTime() < deadline) {
+          counter.add(1);
+          histogram.record(0.1);
+          recorded++;
+        }
+        recording.set(false);
+        assertThat(scrapes.get()).isGreaterThanOrEqualTo(40);
+
+        for (Future<List<double[]>> scraper : scrapers) {
+          List<double[]> seen = scraper.get(60, TimeUnit.SECONDS);
+          for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i)[0]).isGreaterThanOrEqualTo(seen.get(i - 1)[0]);
+            assertThat(seen.get(i)[1]).isGreaterThanOrEqualTo(seen.get(i - 1)[1]);
+          }
+        }
+        String last = get(port, "/metrics", null).body();
+        assertThat(sample(last, "hits_total{")).isEqualTo(recorded);
+        assertThat(sample(last, "lat_seconds_count{")).isEqualTo(recorded);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Returns the value of the first line starting with {@code prefix}; 0 when absent (nothing
+   * recorded yet), so a truncated body after the first recording shows up as a decrease.
+   */
+  private static double sample(String body, String prefix) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   @Test

@@ -78,6 +78,18 @@ class PrometheusExporterTest {
   }
 
   @Test
+  void collect_schemaDurationBuckets_plainDecimalLe() {
+    try (Fixture f = new Fixture(Fixture.collectorOnly())) {
+      f.meter("s").histogramBuilder("d").setUnit("s")
+          .setExplicitBucketBoundariesAdvice(List.of(0.0005, 0.001)).build().record(0.0001);
+
+      assertThat(f.text004())
+          .contains("d_seconds_bucket{otel_scope_name=\"s\",otel_scope_version=\"1.0\",le=\"0.0005\",} 1.0\n")
+          .contains("d_seconds_bucket{otel_scope_name=\"s\",otel_scope_version=\"1.0\",le=\"0.001\",} 1.0\n");
+    }
+  }
+
+  @Test
   void collect_upDownCounter_gaugeWithoutTotal() {
     try (Fixture f = new Fixture(Fixture.collectorOnly())) {
       var active = f.meter("store").upDownCounterBuilder("perftrace.operation.active")

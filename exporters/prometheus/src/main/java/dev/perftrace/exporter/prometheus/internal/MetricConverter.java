@@ -23,6 +23,7 @@ import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.exemplars.Exemplar;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -53,10 +54,15 @@ public final class MetricConverter {
   /** Family name of the resource series ({@code target_info} on the wire). */
   public static final String TARGET_FAMILY = "target";
 
+  private static final String TARGET_INFO = TARGET_FAMILY + "_info";
+
   private static final int MAX_CACHED_LABEL_NAMES = 10_000;
   private static final String LE = "le";
   private static final String QUANTILE = "quantile";
   private static final String INF = "+Inf";
+  private static final String TRACE_ID = "trace_id";
+  private static final String SPAN_ID = "span_id";
+  private static final int MAX_EXEMPLAR_LABEL_CHARS = 128;
 
   private final boolean targetInfoEnabled;
   private final boolean scopeLabelsEnabled;
@@ -315,6 +321,21 @@ public final class MetricConverter {
     return n;
   }
 
+  /**
+   * Formats a bucket boundary for the {@code le} label without an exponent, so label matchers
+   * written as in the schema ({@code le="0.0005"}, {@code le="67108864.0"}) find it: Java writes
+   * 0.0005 as {@code 5.0E-4}. Values keep at least one decimal, as simpleclient's own histograms
+   * write them ({@code 1.0}).
+   */
+  static String formatBound(double bound) {
+    String text = Collector.doubleToGoString(bound);
+    if (text.indexOf('E') < 0) {
+      return text;
+    }
+    String plain = new BigDecimal(text).stripTrailingZeros().toPlainString();
+    return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+  }
+
   private static Exemplar latestExemplar(List<? extends ExemplarData> exemplars) {
     ExemplarData newest = null;
     for (ExemplarData e : exemplars) {
@@ -333,24 +354,51 @@ public final class MetricConverter {
     return exemplar(value, newest);
   }
 
+  /**
+   * Builds an exemplar labelled {@code trace_id} and {@code span_id}, followed by the exemplar's
+   * filtered attributes (measurement attributes a view kept off the series) with sanitized names,
+   * each only while the labels stay within OpenMetrics' 128-character limit.
+   */
   private static Exemplar exemplar(double value, ExemplarData data) {
     SpanContext context = data.getSpanContext();
-    return new Exemplar(
-        value,
-        data.getEpochNanos() / 1_000_000L,
-        "trace_id",
-        context.getTraceId(),
-        "span_id",
-        context.getSpanId());
+    Long timestamp = data.getEpochNanos() / 1_000_000L;
+    Attributes filtered = data.getFilteredAttributes();
+    if (filtered.isEmpty()) {
+      return new Exemplar(
+          value, timestamp, TRACE_ID, context.getTraceId(), SPAN_ID, context.getSpanId());
+    }
+    List<String> labels = new ArrayList<>(4 + 2 * filtered.size());
+    labels.add(TRACE_ID);
+    labels.add(context.getTraceId());
+    labels.add(SPAN_ID);
+    labels.add(context.getSpanId());
+    int[] length = {TRACE_ID.length() + 32 + SPAN_ID.length() + 16};
+    filtered.forEach(
+        (key, attributeValue) -> {
+          String name = PrometheusNames.labelName(key.getKey());
+          String text = valueString(attributeValue);
+          if (name.isEmpty() || labels.contains(name)) {
+            return;
+          }
+          int added = name.length() + text.length();
+          if (length[0] + added <= MAX_EXEMPLAR_LABEL_CHARS) {
+            labels.add(name);
+            labels.add(text);
+            length[0] += added;
+          }
+        });
+    return new Exemplar(value, timestamp, labels.toArray(new String[0]));
   }
 
   private Family family(Map<String, Family> families, MetricState state) {
     Family family = families.get(state.family);
     if (family == null) {
-      if (targetInfoEnabled && TARGET_FAMILY.equals(state.family)) {
+      if (targetInfoEnabled
+          && (TARGET_FAMILY.equals(state.family) || TARGET_INFO.equals(state.family))) {
         log.warn(
             Reason.FAMILY_CONFLICT,
-            "Metric '" + state.otelName + "' maps to 'target', reserved for target_info; left out",
+            "Metric '" + state.otelName + "' maps to '" + state.family
+                + "', reserved for target_info; left out",
             null);
         return null;
       }
@@ -505,7 +553,7 @@ public final class MetricConverter {
               "Target metadata",
               List.of(
                   new Sample(
-                      TARGET_FAMILY + "_info",
+                      TARGET_INFO,
                       Collections.unmodifiableList(names),
                       Collections.unmodifiableList(values),
                       1)));
@@ -618,7 +666,7 @@ public final class MetricConverter {
       bucketNames = append(names, LE);
       List<List<String>> bucketLabelValues = new ArrayList<>(newBoundaries.size() + 1);
       for (Double bound : newBoundaries) {
-        bucketLabelValues.add(append(values, Collector.doubleToGoString(bound)));
+        bucketLabelValues.add(append(values, formatBound(bound)));
       }
       bucketLabelValues.add(append(values, INF));
       bucketValues = bucketLabelValues;

@@ -133,6 +133,55 @@ class MetricConverterTest {
   }
 
   @Test
+  void convert_exemplarFilteredAttributes_addedAsLabels() {
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.of(stringKey("perftrace.correlation_id"), "req-42"), 1L, SPAN, 0.5))));
+
+    var exemplar = families.get(0).samples.get(0).exemplar;
+    assertThat(exemplar.getNumberOfLabels()).isEqualTo(3);
+    assertThat(exemplar.getLabelName(0)).isEqualTo("perftrace_correlation_id");
+    assertThat(exemplar.getLabelValue(0)).isEqualTo("req-42");
+  }
+
+  @Test
+  void convert_exemplarFilteredAttributesOverLimit_dropped() {
+    String longValue = "x".repeat(60);
+    List<MetricFamilySamples> families =
+        converter.convert(List.of(histogram(DoubleExemplarData.create(
+            Attributes.of(stringKey("perftrace.correlation_id"), longValue), 1L, SPAN, 0.5))));
+
+    var exemplar = families.get(0).samples.get(0).exemplar;
+    assertThat(exemplar.getNumberOfLabels()).isEqualTo(2);
+    assertThat(exemplar.getLabelName(0)).isEqualTo("span_id");
+    assertThat(exemplar.getLabelName(1)).isEqualTo("trace_id");
+  }
+
+  @Test
+  void formatBound_smallAndLargeBoundaries_plainDecimal() {
+    assertThat(MetricConverter.formatBound(0.0005)).isEqualTo("0.0005");
+    assertThat(MetricConverter.formatBound(67108864.0)).isEqualTo("67108864.0");
+    assertThat(MetricConverter.formatBound(0.25)).isEqualTo("0.25");
+    assertThat(MetricConverter.formatBound(1.0)).isEqualTo("1.0");
+    assertThat(MetricConverter.formatBound(1.0E-10)).isEqualTo("0.0000000001");
+  }
+
+  @Test
+  void convert_metricNamedTargetInfo_leftOutWhileTargetInfoEnabled() {
+    MetricConverter withTargetInfo = new MetricConverter(true, false, log);
+    MetricData clash =
+        ImmutableMetricData.createLongSum(
+            Resource.empty(), SCOPE, "target.info", "", "",
+            SumData.createLongSumData(
+                false, AggregationTemporality.CUMULATIVE, List.of(point("a", 1))));
+
+    List<MetricFamilySamples> families = withTargetInfo.convert(List.of(clash));
+
+    assertThat(families).extracting(f -> f.name).containsExactly("target");
+    assertThat(log.hasLogged(OnceLogger.Reason.FAMILY_CONFLICT)).isTrue();
+  }
+
+  @Test
   void valueString_arrayAttribute_jsonArray() {
     assertThat(MetricConverter.valueString(List.of("a", "b\"c"))).isEqualTo("[\"a\",\"b\\\"c\"]");
     assertThat(MetricConverter.valueString(List.of(1L, 2L))).isEqualTo("[1,2]");

@@ -1,0 +1,171 @@
+package dev.perftrace.sdk;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.perftrace.PerfTracer;
+import dev.perftrace.exporter.otlp.ExportGuard;
+import dev.perftrace.exporter.otlp.ExporterHealth;
+import dev.perftrace.exporter.otlp.Signal;
+import dev.perftrace.exporter.prometheus.PrometheusExporter;
+import dev.perftrace.sdk.internal.SdkConfig;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.RuntimeMetrics;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A configured OpenTelemetry SDK for an application, built in one call: resource (service name
+ * and attributes), W3C trace-context and baggage propagators, a bounded batch span processor,
+ * OTLP export (gRPC or HTTP, or an OTLP-JSON lines file when no endpoint is configured) behind a
+ * circuit breaker with a readable health state, a Prometheus scrape endpoint, JVM runtime metrics
+ * and exporter self-metrics. It honours the standard {@code OTEL_*} settings through
+ * OpenTelemetry's autoconfigure module (see the module README for the exact list).
+ *
+ * <p>Thread safety: safe for concurrent use. {@link #close()} is idempotent and flushes.
+ *
+ * <pre>{@code
+ * try (PerfTraceSdk sdk = PerfTraceSdk.builder().setServiceName("store").build()) {
+ *   PerfTracer tracer = sdk.tracer("com.example.store");
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class PerfTraceSdk implements AutoCloseable {
+
+  private static final System.Logger LOGGER = System.getLogger("dev.perftrace.sdk");
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final OpenTelemetrySdk sdk;
+  private final SdkConfig config;
+  private final Map<Signal, ExportGuard> guards;
+  private final PrometheusExporter prometheus;
+  private final AutoCloseable selfMetrics;
+  private final RuntimeMetrics runtimeMetrics;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  PerfTraceSdk(
+      OpenTelemetrySdk sdk,
+      SdkConfig config,
+      Map<Signal, ExportGuard> guards,
+      PrometheusExporter prometheus,
+      boolean registerShutdownHook) {
+    this.sdk = sdk;
+    this.config = config;
+    this.guards = Collections.unmodifiableMap(new EnumMap<>(guards));
+    this.prometheus = prometheus;
+    this.selfMetrics =
+        ExportGuard.registerSelfMetrics(
+            sdk.getMeterProvider().get("dev.perftrace.sdk"), this.guards.values());
+    this.runtimeMetrics = RuntimeMetrics.create(sdk);
+    if (registerShutdownHook) {
+      shutdownHook = new Thread(this::closeFromHook, "perftrace-sdk-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      shutdownHook = null;
+    }
+  }
+
+  /** Returns a builder. */
+  public static PerfTraceSdkBuilder builder() {
+    return new PerfTraceSdkBuilder();
+  }
+
+  /** Returns the OpenTelemetry API over this SDK (not registered as the global one). */
+  public OpenTelemetry openTelemetry() {
+    return sdk;
+  }
+
+  /** Returns a {@link PerfTracer} with default limits for {@code scopeName}. */
+  public PerfTracer tracer(String scopeName) {
+    requireNonNull(scopeName, "scopeName");
+    return PerfTracer.create(sdk, scopeName);
+  }
+
+  /**
+   * Returns the health of each exporter that is on ({@link Signal#TRACES}, {@link
+   * Signal#METRICS}), as snapshots.
+   */
+  public Map<Signal, ExporterHealth> health() {
+    Map<Signal, ExporterHealth> health = new EnumMap<>(Signal.class);
+    guards.forEach((signal, guard) -> health.put(signal, guard.health()));
+    return Collections.unmodifiableMap(health);
+  }
+
+  /** Returns the health of {@code signal}'s exporter, if it is on. */
+  public Optional<ExporterHealth> health(Signal signal) {
+    requireNonNull(signal, "signal");
+    ExportGuard guard = guards.get(signal);
+    return guard == null ? Optional.empty() : Optional.of(guard.health());
+  }
+
+  /** Returns the bound Prometheus port, or -1 when the scrape endpoint is off. */
+  public int prometheusPort() {
+    return PrometheusWiring.port(prometheus);
+  }
+
+  /**
+   * Exports pending spans and metrics now, waiting at most {@code timeout}; returns whether
+   * everything was exported in time. Never throws on export failure.
+   */
+  public boolean forceFlush(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    CompletableResultCode result =
+        CompletableResultCode.ofAll(
+            java.util.List.of(
+                sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
+    return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+  }
+
+  /** Flushes and shuts everything down (waits at most 10 s); idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down already
+      }
+    }
+    shutdown();
+  }
+
+  private void closeFromHook() {
+    if (closed.compareAndSet(false, true)) {
+      shutdown();
+    }
+  }
+
+  private void shutdown() {
+    // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
+    CompletableResultCode result = sdk.shutdown();
+    result.join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    if (!result.isSuccess()) {
+      LOGGER.log(Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
+    }
+    try {
+      runtimeMetrics.close();
+      selfMetrics.close();
+    } catch (Exception e) {
+      LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
+    }
+  }
+
+  /** Describes the configuration; never shows header values. */
+  @Override
+  public String toString() {
+    return "PerfTraceSdk{" + (config == null ? "disabled" : config.toString())
+        + ", prometheusPort=" + prometheusPort() + "}";
+  }
+}
