@@ -106,7 +106,7 @@ public final class DemoApp implements AutoCloseable {
     if (prometheusPort() < 0) {
       throw new IllegalStateException("the Prometheus endpoint is off");
     }
-    String host = options.prometheusHost();
+    String host = prometheusHost(options);
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       host = "127.0.0.1";
     } else if (host.contains(":") && !host.startsWith("[")) {
@@ -303,9 +303,9 @@ public final class DemoApp implements AutoCloseable {
   }
 
   private static PerfTraceSdk buildSdk(DemoOptions options) {
-    String host = options.prometheusHost();
-    int port = options.prometheusPort();
-    if (port != 0) {
+    String host = prometheusHost(options);
+    int port = prometheusPortSetting(options);
+    if (port > 0) {
       checkPortFree(host, port);
     }
     PerfTraceSdkBuilder builder =
@@ -372,9 +372,31 @@ public final class DemoApp implements AutoCloseable {
         + otlpFile(options).toAbsolutePath();
   }
 
+  /** The Prometheus host the SDK binds: {@code otel.exporter.prometheus.host} wins. */
+  private static String prometheusHost(DemoOptions options) {
+    String configured = setting("otel.exporter.prometheus.host");
+    return configured != null ? configured : options.prometheusHost();
+  }
+
+  /** The Prometheus port the SDK binds: {@code otel.exporter.prometheus.port} wins. */
+  private static int prometheusPortSetting(DemoOptions options) {
+    String configured = setting("otel.exporter.prometheus.port");
+    if (configured != null) {
+      try {
+        return Integer.parseInt(configured.trim());
+      } catch (NumberFormatException e) {
+        return -1; // the SDK rejects it with a message naming the setting
+      }
+    }
+    return options.prometheusPort();
+  }
+
   /** The OTLP endpoint the SDK exports to, as configured through the standard settings. */
   private static String otlpEndpoint() {
-    return setting("otel.exporter.otlp.traces.endpoint", "otel.exporter.otlp.endpoint");
+    return setting(
+        "otel.exporter.otlp.traces.endpoint",
+        "otel.exporter.otlp.metrics.endpoint",
+        "otel.exporter.otlp.endpoint");
   }
 
   /** The file the SDK writes when there is no endpoint ({@code perftrace.otlp.file} wins). */
