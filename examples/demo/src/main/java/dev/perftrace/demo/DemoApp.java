@@ -7,6 +7,8 @@ import dev.perftrace.demo.internal.Progress;
 import dev.perftrace.demo.internal.Workload;
 import dev.perftrace.examples.store.ContentStore;
 import dev.perftrace.examples.store.PeerServer;
+import dev.perftrace.exporter.otlp.ExporterHealth;
+import dev.perftrace.exporter.otlp.Signal;
 import dev.perftrace.report.Report;
 import dev.perftrace.report.ReportFormat;
 import dev.perftrace.sdk.PerfTraceSdk;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -198,7 +201,17 @@ public final class DemoApp implements AutoCloseable {
       return EXIT_USAGE;
     }
 
-    try (DemoApp app = start(options, out)) {
+    DemoApp app;
+    try {
+      app = start(options, out);
+    } catch (PortInUseException e) {
+      err.println("perftrace-demo: " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (RuntimeException e) {
+      err.println("perftrace-demo: failed to start: " + e);
+      return EXIT_FAILURE;
+    }
+    try {
       out.printf(
           Locale.ROOT,
           "PerfTrace demo: %d client threads for %ds against memory -> disk -> peers %s%n",
@@ -216,15 +229,41 @@ public final class DemoApp implements AutoCloseable {
         out.println();
         out.println(app.report(ReportFormat.valueOf(options.report().name())));
       }
-    } catch (PortInUseException e) {
-      err.println("perftrace-demo: " + e.getMessage());
-      return EXIT_USAGE;
+      app.close(); // flushes the export, so the summary below is final
+      out.println(exportDone(options) + " (" + app.exportSummary() + ")");
+      return 0;
     } catch (RuntimeException e) {
       err.println("perftrace-demo: failed: " + e);
       return EXIT_FAILURE;
+    } finally {
+      app.close();
     }
-    out.println(exportDone(options));
-    return 0;
+  }
+
+  /** Describes each exporter's health: state, items exported and dropped, the last error. */
+  String exportSummary() {
+    Map<Signal, ExporterHealth> health = sdk.health();
+    if (health.isEmpty()) {
+      return "exporters off";
+    }
+    StringBuilder summary = new StringBuilder();
+    health.forEach(
+        (signal, h) -> {
+          if (summary.length() > 0) {
+            summary.append("; ");
+          }
+          summary
+              .append(signal.attributeValue())
+              .append(' ')
+              .append(h.state().name().toLowerCase(Locale.ROOT))
+              .append(", ")
+              .append(h.exported())
+              .append(" exported, ")
+              .append(h.droppedTotal())
+              .append(" dropped");
+          h.lastError().ifPresent(error -> summary.append(", last error: ").append(error));
+        });
+    return summary.toString();
   }
 
   private static DemoOptions parse(String... args) {
@@ -366,7 +405,7 @@ public final class DemoApp implements AutoCloseable {
   private static String exportDone(DemoOptions options) {
     String endpoint = otlpEndpoint();
     if (endpoint != null) {
-      return "Traces and metrics exported over OTLP to " + endpoint;
+      return "OTLP export to " + endpoint + " finished";
     }
     return "OTLP JSON (traces and metrics, one OTLP request per line) written to "
         + otlpFile(options).toAbsolutePath();
