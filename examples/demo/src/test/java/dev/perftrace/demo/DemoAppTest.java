@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perftrace.testing.Poll;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +34,6 @@ class DemoAppTest {
   @Test
   void start_shortRun_servesMetricsAndWritesCorrelatedSpans() throws Exception {
     Path otlpFile = dir.resolve("otlp.jsonl");
-    String scrape;
     try (DemoApp app =
         DemoApp.start(
             "--duration=PT5S",
@@ -39,22 +42,23 @@ class DemoAppTest {
             "--no-progress",
             "--otlp-file=" + otlpFile)) {
       URI metrics = URI.create("http://127.0.0.1:" + app.prometheusPort() + "/metrics");
-      scrape =
-          Poll.until(
-              "operation, cache and bandwidth series on " + metrics,
-              Duration.ofSeconds(20),
-              () -> get(metrics),
-              text ->
-                  text.contains("perftrace_operation_duration_seconds_count{")
-                      && text.contains("perftrace_cache_requests_total{")
-                      && text.contains("perftrace_transfer_io_bytes_total{"));
+      // Fails at the deadline unless every series below shows up while the workload runs.
+      Poll.until(
+          "operation, cache and bandwidth series on " + metrics,
+          Duration.ofSeconds(20),
+          () -> get(metrics),
+          text ->
+              text.contains("perftrace_operation_duration_seconds_count{")
+                  && text.contains("perftrace_operation_name=\"store.get\"")
+                  && text.contains("perftrace_operation_name=\"peer.serve\"")
+                  && text.contains("perftrace_cache_requests_total{")
+                  && text.contains("perftrace_cache_tier=\"remote\"")
+                  && text.contains("perftrace_transfer_io_bytes_total{")
+                  && text.contains("network_io_direction=\"receive\"")
+                  && text.contains("network_io_direction=\"transmit\""));
       app.awaitCompletion();
     }
 
-    assertThat(scrape)
-        .contains("perftrace_operation_name=\"store.get\"")
-        .contains("perftrace_cache_name=\"content\"")
-        .contains("network_io_direction=\"receive\"");
     Map<String, List<JsonNode>> spansByCorrelation = spansByCorrelationId(otlpFile);
     // Worker 0's first request: the demo's span, the store's spans and the peer's, one trace.
     List<JsonNode> first = spansByCorrelation.get("demo-0-1");
@@ -63,16 +67,44 @@ class DemoAppTest {
   }
 
   @Test
+  void run_shortRun_printsReportAndWhereTheOtlpJsonWent() throws IOException {
+    Path otlpFile = dir.resolve("run.jsonl");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int code =
+        DemoApp.run(
+            new PrintStream(out, true, "UTF-8"),
+            new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"),
+            "--duration=2s",
+            "--prometheus-port=0",
+            "--no-progress",
+            "--otlp-file=" + otlpFile);
+
+    String printed = out.toString("UTF-8");
+    assertThat(code).isEqualTo(0);
+    assertThat(printed)
+        .startsWith(
+            "PerfTrace demo: 4 client threads for 2s against memory -> disk -> peers"
+                + " [peer-eu, peer-us]")
+        .contains("\nPerfTrace report\n")
+        .contains(
+            "OTLP JSON (traces and metrics, one OTLP request per line) written to "
+                + otlpFile.toAbsolutePath()
+                + " (traces up, ");
+    assertThat(Files.size(otlpFile)).isPositive();
+  }
+
+  @Test
   void run_portInUse_exitsWithCodeTwoAndAMessage() throws IOException {
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    try (ServerSocket taken =
+        new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
 
       int code =
           DemoApp.run(
-              new java.io.PrintStream(out, true, "UTF-8"),
-              new java.io.PrintStream(err, true, "UTF-8"),
+              new PrintStream(out, true, "UTF-8"),
+              new PrintStream(err, true, "UTF-8"),
               "--prometheus-port=" + taken.getLocalPort(),
               "--duration=1s",
               "--otlp-file=" + dir.resolve("unused.jsonl"));
@@ -88,12 +120,12 @@ class DemoAppTest {
 
   @Test
   void run_badDuration_exitsWithCodeTwo() throws IOException {
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int code =
         DemoApp.run(
-            new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, "UTF-8"),
-            new java.io.PrintStream(err, true, "UTF-8"),
+            new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"),
+            new PrintStream(err, true, "UTF-8"),
             "--duration=soon");
 
     assertThat(code).isEqualTo(2);
