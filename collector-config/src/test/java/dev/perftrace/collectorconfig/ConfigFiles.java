@@ -56,11 +56,6 @@ final class ConfigFiles {
     return resolve("grafana/dashboards/perftrace.json");
   }
 
-  /** The telemetry schema of the repository ({@code docs/telemetry.md}). */
-  static Path telemetrySchema() {
-    return root().getParent().resolve("docs/telemetry.md");
-  }
-
   static List<Path> yamlFilesIn(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
       return files

@@ -300,7 +300,9 @@ class OtlpExportersIT {
         assertThat(guard.health().lastError()).hasValueSatisfying(
             e -> assertThat(e).startsWith("gRPC DEADLINE_EXCEEDED"));
         assertThat(elapsed).isLessThan(Duration.ofSeconds(5));
-        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsAfterWarmUp + 2);
+        // A thread per hung call would add 40; the slack of 8 absorbs pool threads that the JVM
+        // and grpc-java start or retire on their own (a strict +2 was flaky on a loaded machine).
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsAfterWarmUp + 8);
         assertThat(receiver.spans()).isEmpty();
       }
     }
