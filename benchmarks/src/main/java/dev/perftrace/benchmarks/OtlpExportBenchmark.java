@@ -14,7 +14,6 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,10 +56,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class OtlpExportBenchmark {
 
-  /** Drops are counted by this benchmark; the processor's per-export warning is only noise. */
-  private static final Logger PROCESSOR_LOGGER =
-      Logger.getLogger(BatchSpanProcessor.class.getName());
-
   /** Which export pipeline carries the spans. */
   @Param({"opentelemetry", "perftraceSdk"})
   public String pipeline;
@@ -73,7 +68,7 @@ public class OtlpExportBenchmark {
   /** Starts the receiver and the pipeline, and checks a span goes through. */
   @Setup
   public void setUp() {
-    PROCESSOR_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+    BenchmarkSdk.quietBatchProcessor();
     receiver = OtlpGrpcReceiver.start();
     if ("perftraceSdk".equals(pipeline)) {
       PerfTraceSdk sdk =
