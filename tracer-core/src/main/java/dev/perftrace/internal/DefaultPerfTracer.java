@@ -195,8 +195,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       operation.close();
       throw t;
     }
-    operation.detach();
-    endWhenComplete(operation, stage);
+    endWhenComplete(operation, stage, operation.detach());
     return stage;
   }
 
@@ -215,15 +214,22 @@ public final class DefaultPerfTracer implements PerfTracer {
       operation.close();
       throw t;
     }
-    operation.detach();
+    Context context = operation.detach();
     endWhenComplete(
-        operation, result instanceof CompletionStage ? (CompletionStage<?>) result : null);
+        operation,
+        result instanceof CompletionStage ? (CompletionStage<?>) result : null,
+        context);
     return result;
   }
 
-  private void endWhenComplete(OperationImpl operation, CompletionStage<?> stage) {
+  /**
+   * Ends the operation when {@code stage} completes (at once when null). {@code context} is the
+   * operation's context, captured on the starting thread for the duration point's exemplar.
+   */
+  private void endWhenComplete(
+      OperationImpl operation, CompletionStage<?> stage, Context context) {
     if (stage == null) {
-      operation.end();
+      operation.finish(context);
       return;
     }
     try {
@@ -232,11 +238,11 @@ public final class DefaultPerfTracer implements PerfTracer {
             if (error != null) {
               operation.fail(unwrap(error)); // a CancellationException means cancelled
             }
-            operation.end();
+            operation.finish(context);
           });
     } catch (RuntimeException e) {
       rejections.internalError(e);
-      operation.end();
+      operation.finish(context);
     }
   }
 
