@@ -431,7 +431,7 @@ public final class DefaultPerfTracer implements PerfTracer {
                 .build());
     Scope scope = context.makeCurrent();
     String previous = mdc == null ? null : mdc.put(id);
-    return new CorrelationScopeImpl(id, scope, mdc, previous);
+    return CorrelationScopeImpl.create(id, scope, mdc, previous);
   }
 
   @Override
