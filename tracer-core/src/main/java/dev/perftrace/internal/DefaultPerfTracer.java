@@ -103,11 +103,28 @@ public final class DefaultPerfTracer implements PerfTracer {
    * {@code functionName} may be null.
    */
   OperationImpl startOperation(String operationName, String functionName) {
+    OperationDescriptor descriptor;
     try {
-      OperationDescriptor descriptor = operations.resolve(operationName);
-      if (descriptor == null) {
-        return null;
-      }
+      descriptor = operations.resolve(operationName);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      return null;
+    }
+    return descriptor == null ? null : startOperation(descriptor, functionName);
+  }
+
+  /**
+   * Returns the descriptor interned under exactly {@code operationName} (a clean name that did not
+   * overflow; registries never evict, so it can stand for the name in later calls), or null.
+   * Counts nothing.
+   */
+  OperationDescriptor internedOperation(String operationName) {
+    return operations.lookup(operationName);
+  }
+
+  /** Starts an operation for an already resolved descriptor, or returns null on failure. */
+  OperationImpl startOperation(OperationDescriptor descriptor, String functionName) {
+    try {
       Context parent = Context.current();
       SpanBuilder builder =
           instruments
