@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -62,6 +63,35 @@ class InstrumentTest {
     assertThat(telemetry.histogram("perftrace.operation.duration", outcome("Store.get", "success"))
             .getSum())
         .isEqualTo(0.003);
+  }
+
+  @Test
+  void instrument_repeatedCallsEachRecordUnderTheMethodName() throws IOException {
+    Store store = tracer.instrument(Store.class, new RealStore());
+
+    store.get("a");
+    store.get("b");
+    store.get("c");
+
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("Store.get", "success"))
+            .getCount())
+        .isEqualTo(3);
+    assertThat(telemetry.spans()).extracting(SpanData::getName).containsOnly("Store.get");
+  }
+
+  @Test
+  void instrument_methodBeyondTheNameBoundCountsOverflowOnEveryCall() throws IOException {
+    PerfTracer bounded = telemetry.builder().setMaxOperations(1).build();
+    bounded.run("taken", () -> {});
+    Store store = bounded.instrument(Store.class, new RealStore());
+
+    store.get("a");
+    store.get("b");
+
+    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("_overflow", "success"))
+            .getCount())
+        .isEqualTo(2);
+    assertThat(telemetry.rejected("cardinality_overflow")).isEqualTo(2);
   }
 
   @Test

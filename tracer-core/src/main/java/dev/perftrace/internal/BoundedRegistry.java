@@ -76,6 +76,11 @@ final class BoundedRegistry<D> {
     return added;
   }
 
+  /** Returns the descriptor interned under exactly {@code raw}, or null; counts nothing. */
+  D lookup(String raw) {
+    return raw == null ? null : byName.get(raw);
+  }
+
   /** Returns the overflow descriptor. */
   D overflow() {
     return overflow;

@@ -15,6 +15,9 @@ final class CacheDescriptor {
 
   final String name;
   final List<String> tiers;
+
+  /** {@link #tiers} as an array, so the per-record tier lookup makes no interface calls. */
+  private final String[] tierArray;
   final Attributes[] hit;
   final Attributes[] miss;
   final Attributes[] servedBy;
@@ -23,6 +26,7 @@ final class CacheDescriptor {
   CacheDescriptor(String name, List<String> tiers) {
     this.name = name;
     this.tiers = tiers;
+    this.tierArray = tiers.toArray(new String[0]);
     int n = tiers.size();
     hit = new Attributes[n];
     miss = new Attributes[n];
@@ -50,8 +54,10 @@ final class CacheDescriptor {
 
   /** Returns the index of {@code tier}, or -1. */
   int indexOf(String tier) {
-    for (int i = 0; i < tiers.size(); i++) {
-      if (tiers.get(i).equals(tier)) {
+    String[] names = tierArray;
+    for (int i = 0; i < names.length; i++) {
+      String name = names[i];
+      if (name == tier || name.equals(tier)) { // callers usually pass the same constant
         return i;
       }
     }

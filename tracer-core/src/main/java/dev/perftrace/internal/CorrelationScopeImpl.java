@@ -4,21 +4,25 @@ import dev.perftrace.CorrelationScope;
 import io.opentelemetry.context.Scope;
 
 /**
- * An open correlation scope: the context scope plus the MDC value it replaced. Internal: not API.
+ * An open correlation scope: the context scope, plus (in {@link WithMdc}) the MDC value it
+ * replaced. Without an MDC the object is 24 bytes instead of 32. Internal: not API.
  *
  * <p>Thread safety: close on the opening thread; {@link #correlationId()} from any thread.
  */
-final class CorrelationScopeImpl implements CorrelationScope {
+class CorrelationScopeImpl implements CorrelationScope {
   private final String correlationId;
-  private final Mdc mdc;
-  private final String previousMdc;
   private Scope scope;
 
-  CorrelationScopeImpl(String correlationId, Scope scope, Mdc mdc, String previousMdc) {
+  private CorrelationScopeImpl(String correlationId, Scope scope) {
     this.correlationId = correlationId;
     this.scope = scope;
-    this.mdc = mdc;
-    this.previousMdc = previousMdc;
+  }
+
+  /** Returns an open scope; {@code mdc} null means no MDC to restore. */
+  static CorrelationScope create(String correlationId, Scope scope, Mdc mdc, String previousMdc) {
+    return mdc == null
+        ? new CorrelationScopeImpl(correlationId, scope)
+        : new WithMdc(correlationId, scope, mdc, previousMdc);
   }
 
   @Override
@@ -26,17 +30,18 @@ final class CorrelationScopeImpl implements CorrelationScope {
     return correlationId;
   }
 
+  /** Restores the MDC; nothing without one. Never throws. */
+  void restoreMdc() {}
+
   @Override
-  public void close() {
+  public final void close() {
     Scope s = scope;
     if (s == null) {
       return;
     }
     scope = null;
     try {
-      if (mdc != null) {
-        mdc.restore(previousMdc);
-      }
+      restoreMdc();
     } finally {
       try {
         s.close();
@@ -49,5 +54,22 @@ final class CorrelationScopeImpl implements CorrelationScope {
   @Override
   public String toString() {
     return "CorrelationScope[" + correlationId + "]";
+  }
+
+  /** A scope that also put the ID into the MDC. */
+  private static final class WithMdc extends CorrelationScopeImpl {
+    private final Mdc mdc;
+    private final String previousMdc;
+
+    WithMdc(String correlationId, Scope scope, Mdc mdc, String previousMdc) {
+      super(correlationId, scope);
+      this.mdc = mdc;
+      this.previousMdc = previousMdc;
+    }
+
+    @Override
+    void restoreMdc() {
+      mdc.restore(previousMdc);
+    }
   }
 }

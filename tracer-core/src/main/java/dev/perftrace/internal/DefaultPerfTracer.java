@@ -103,11 +103,28 @@ public final class DefaultPerfTracer implements PerfTracer {
    * {@code functionName} may be null.
    */
   OperationImpl startOperation(String operationName, String functionName) {
+    OperationDescriptor descriptor;
     try {
-      OperationDescriptor descriptor = operations.resolve(operationName);
-      if (descriptor == null) {
-        return null;
-      }
+      descriptor = operations.resolve(operationName);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      return null;
+    }
+    return descriptor == null ? null : startOperation(descriptor, functionName);
+  }
+
+  /**
+   * Returns the descriptor interned under exactly {@code operationName} (a clean name that did not
+   * overflow; registries never evict, so it can stand for the name in later calls), or null.
+   * Counts nothing.
+   */
+  OperationDescriptor internedOperation(String operationName) {
+    return operations.lookup(operationName);
+  }
+
+  /** Starts an operation for an already resolved descriptor, or returns null on failure. */
+  OperationImpl startOperation(OperationDescriptor descriptor, String functionName) {
+    try {
       Context parent = Context.current();
       SpanBuilder builder =
           instruments
@@ -195,8 +212,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       operation.close();
       throw t;
     }
-    operation.detach();
-    endWhenComplete(operation, stage);
+    endWhenComplete(operation, stage, operation.detach());
     return stage;
   }
 
@@ -215,15 +231,22 @@ public final class DefaultPerfTracer implements PerfTracer {
       operation.close();
       throw t;
     }
-    operation.detach();
+    Context context = operation.detach();
     endWhenComplete(
-        operation, result instanceof CompletionStage ? (CompletionStage<?>) result : null);
+        operation,
+        result instanceof CompletionStage ? (CompletionStage<?>) result : null,
+        context);
     return result;
   }
 
-  private void endWhenComplete(OperationImpl operation, CompletionStage<?> stage) {
+  /**
+   * Ends the operation when {@code stage} completes (at once when null). {@code context} is the
+   * operation's context, captured on the starting thread for the duration point's exemplar.
+   */
+  private void endWhenComplete(
+      OperationImpl operation, CompletionStage<?> stage, Context context) {
     if (stage == null) {
-      operation.end();
+      operation.finish(context);
       return;
     }
     try {
@@ -232,11 +255,11 @@ public final class DefaultPerfTracer implements PerfTracer {
             if (error != null) {
               operation.fail(unwrap(error)); // a CancellationException means cancelled
             }
-            operation.end();
+            operation.finish(context);
           });
     } catch (RuntimeException e) {
       rejections.internalError(e);
-      operation.end();
+      operation.finish(context);
     }
   }
 
@@ -425,7 +448,7 @@ public final class DefaultPerfTracer implements PerfTracer {
                 .build());
     Scope scope = context.makeCurrent();
     String previous = mdc == null ? null : mdc.put(id);
-    return new CorrelationScopeImpl(id, scope, mdc, previous);
+    return CorrelationScopeImpl.create(id, scope, mdc, previous);
   }
 
   @Override

@@ -31,6 +31,14 @@ final class InstrumentHandler implements InvocationHandler {
     final String functionName;
     final boolean async;
 
+    /**
+     * The operation's interned descriptor once the name is interned, so later calls skip the name
+     * lookup; stays null for a name that was sanitized or overflowed (each call then resolves it
+     * and counts the rejection, as for {@code start}). A plain field: a racy read sees null and
+     * resolves by name; the descriptor is immutable, so safely published.
+     */
+    OperationDescriptor descriptor;
+
     MethodInfo(String operationName, String functionName, boolean async) {
       this.operationName = operationName;
       this.functionName = functionName;
@@ -54,7 +62,17 @@ final class InstrumentHandler implements InvocationHandler {
     if (info == null) {
       info = methods.computeIfAbsent(method, this::describe);
     }
-    OperationImpl operation = owner.startOperation(info.operationName, info.functionName);
+    OperationDescriptor descriptor = info.descriptor;
+    if (descriptor == null) {
+      descriptor = owner.internedOperation(info.operationName);
+      if (descriptor != null) {
+        info.descriptor = descriptor;
+      }
+    }
+    OperationImpl operation =
+        descriptor != null
+            ? owner.startOperation(descriptor, info.functionName)
+            : owner.startOperation(info.operationName, info.functionName);
     if (operation == null) {
       return invokeTarget(method, args);
     }

@@ -2,60 +2,70 @@ package dev.perftrace.internal;
 
 import dev.perftrace.Operation;
 import dev.perftrace.PerfAttributes;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A running operation: its span, its context (span plus this operation under {@link #KEY}), the
- * scope that made it current, and the byte and cache totals recorded while it was current.
- * Internal: not API.
+ * A running operation. It is itself the {@link Span} stored in its context: every {@link Span}
+ * method delegates to the SDK span, so {@code Span.current()}, parenting and exemplars (which read
+ * {@code Span.fromContext(context).getSpanContext()}) see the SDK span's identity, while {@code
+ * Span.fromContext(context) instanceof OperationImpl} finds the current PerfTrace operation
+ * without a second context entry. It also holds the scope that made it current and the byte and
+ * cache totals recorded while it was current. Internal: not API.
  *
- * <p>Thread safety: {@link #fail}, the setters, the totals and {@link #end} may be called from
- * any thread ({@link #end} runs once); {@link #close()} and {@link #detach()} must run on the
- * starting thread.
+ * <p>Layout: five references, one {@code long} and the header make 40 bytes with compressed
+ * oops; the context is not kept: {@link #close()} finds it current, and the async paths capture
+ * it at {@link #detach()} and hand it to {@link #finish}.
+ *
+ * <p>Thread safety: {@link #fail}, the setters, the totals, the {@link Span} methods and {@link
+ * #end} may be called from any thread ({@link #end} runs once); {@link #close()} and {@link
+ * #detach()} must run on the starting thread.
  */
-final class OperationImpl implements Operation {
+final class OperationImpl implements Operation, Span {
 
-  /** Context key of the current PerfTrace operation (shared by every tracer). */
-  static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
-
-  private static final VarHandle ENDED;
-  private static final VarHandle FAILURE;
+  private static final VarHandle STATE;
   private static final VarHandle TOTALS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      ENDED = lookup.findVarHandle(OperationImpl.class, "ended", int.class);
-      FAILURE = lookup.findVarHandle(OperationImpl.class, "failure", Throwable.class);
+      STATE = lookup.findVarHandle(OperationImpl.class, "state", Throwable.class);
       TOTALS = lookup.findVarHandle(OperationImpl.class, "totals", Totals.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Outcome marker in {@link #failure} for a cancelled operation. */
+  /** Outcome marker in {@link #state} for a cancelled operation. */
   private static final Throwable CANCELLED = new CancellationException();
+
+  /** Marker in {@link #state} once the operation has ended. */
+  private static final Throwable ENDED = new CancellationException();
 
   private final OperationDescriptor descriptor;
   private final Span span;
-  private final Context context;
   private final long startNanos;
   private Scope scope;
 
-  @SuppressWarnings("unused") // through ENDED
-  private volatile int ended;
-
-  @SuppressWarnings("unused") // through FAILURE
-  private volatile Throwable failure;
+  /**
+   * {@code null} while running without failure; the failure (first wins) or {@link #CANCELLED}
+   * while running; {@link #ENDED} once ended. One field for outcome and end keeps the object at
+   * 40 bytes.
+   */
+  @SuppressWarnings("unused") // through STATE
+  private volatile Throwable state;
 
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
@@ -64,20 +74,23 @@ final class OperationImpl implements Operation {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
-    this.context = parent.with(span).with(KEY, this);
     // no exemplar for the in-flight count: record it outside the span's context
     owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
-    this.scope = context.makeCurrent();
+    this.scope = parent.with(this).makeCurrent();
     this.startNanos = owner.ticker.read();
   }
 
-  /** Returns the operation current in {@code context}, or null. */
+  /**
+   * Returns the PerfTrace operation whose span is current in {@code context}, or null (also when
+   * a span that is not a PerfTrace operation's is current, even inside one).
+   */
   static OperationImpl current(Context context) {
-    return context.get(KEY);
+    Span current = Span.fromContext(context);
+    return current instanceof OperationImpl ? (OperationImpl) current : null;
   }
 
-  Context context() {
-    return context;
+  private boolean ended() {
+    return state == ENDED;
   }
 
   @Override
@@ -91,8 +104,8 @@ final class OperationImpl implements Operation {
       cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
       return;
     }
-    if (ended != 0 || !FAILURE.compareAndSet(this, null, error)) {
-      return;
+    if (!STATE.compareAndSet(this, null, error)) {
+      return; // an earlier outcome wins, or the operation has ended
     }
     try {
       span.setStatus(StatusCode.ERROR);
@@ -105,22 +118,25 @@ final class OperationImpl implements Operation {
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
   void cancel() {
-    if (ended == 0) {
-      FAILURE.compareAndSet(this, null, CANCELLED);
-    }
+    STATE.compareAndSet(this, null, CANCELLED);
   }
 
+  /**
+   * Sets a span attribute; ignored after close or for a null key. Serves both {@link
+   * Operation#setAttribute(String, String)} and {@link Span#setAttribute(String, String)}.
+   */
   @Override
-  public Operation setAttribute(String key, String value) {
-    if (ended == 0 && key != null) {
+  public OperationImpl setAttribute(String key, String value) {
+    if (key != null && !ended()) {
       span.setAttribute(key, value);
     }
     return this;
   }
 
+  /** As {@link #setAttribute(String, String)}, for both interfaces. */
   @Override
-  public Operation setAttribute(String key, long value) {
-    if (ended == 0 && key != null) {
+  public OperationImpl setAttribute(String key, long value) {
+    if (key != null && !ended()) {
       span.setAttribute(key, value);
     }
     return this;
@@ -130,6 +146,162 @@ final class OperationImpl implements Operation {
   public Span span() {
     return span;
   }
+
+  // ---- Span: every method goes to the SDK span ------------------------------------------------
+
+  @Override
+  public Span setAttribute(String key, double value) {
+    span.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public Span setAttribute(String key, boolean value) {
+    span.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public Span setAttribute(String key, Value<?> value) {
+    span.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public <T> Span setAttribute(AttributeKey<T> key, T value) {
+    span.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public Span setAttribute(AttributeKey<Long> key, int value) {
+    span.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public Span setAllAttributes(Attributes attributes) {
+    span.setAllAttributes(attributes);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name) {
+    span.addEvent(name);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name, long timestamp, TimeUnit unit) {
+    span.addEvent(name, timestamp, unit);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name, Instant timestamp) {
+    span.addEvent(name, timestamp);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name, Attributes attributes) {
+    span.addEvent(name, attributes);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit) {
+    span.addEvent(name, attributes, timestamp, unit);
+    return this;
+  }
+
+  @Override
+  public Span addEvent(String name, Attributes attributes, Instant timestamp) {
+    span.addEvent(name, attributes, timestamp);
+    return this;
+  }
+
+  @Override
+  public Span setStatus(StatusCode statusCode) {
+    span.setStatus(statusCode);
+    return this;
+  }
+
+  @Override
+  public Span setStatus(StatusCode statusCode, String description) {
+    span.setStatus(statusCode, description);
+    return this;
+  }
+
+  @Override
+  public Span recordException(Throwable exception) {
+    span.recordException(exception);
+    return this;
+  }
+
+  @Override
+  public Span recordException(Throwable exception, Attributes additionalAttributes) {
+    span.recordException(exception, additionalAttributes);
+    return this;
+  }
+
+  @Override
+  public Span updateName(String name) {
+    span.updateName(name);
+    return this;
+  }
+
+  @Override
+  public Span addLink(SpanContext spanContext) {
+    span.addLink(spanContext);
+    return this;
+  }
+
+  @Override
+  public Span addLink(SpanContext spanContext, Attributes attributes) {
+    span.addLink(spanContext, attributes);
+    return this;
+  }
+
+  /**
+   * Ends the SDK span only (as {@code Span.current().end()} did before operations were their own
+   * context entry); the operation still records its duration and restores the context at {@link
+   * #close()}.
+   */
+  @Override
+  public void end() {
+    span.end();
+  }
+
+  @Override
+  public void end(long timestamp, TimeUnit unit) {
+    span.end(timestamp, unit);
+  }
+
+  @Override
+  public void end(Instant timestamp) {
+    span.end(timestamp);
+  }
+
+  @Override
+  public SpanContext getSpanContext() {
+    return span.getSpanContext();
+  }
+
+  @Override
+  public boolean isRecording() {
+    return span.isRecording();
+  }
+
+  // storeInContext keeps the Span default: it stores this operation, so a context built from
+  // Span.current() still carries the operation (and its totals).
+
+  @Override
+  public String toString() {
+    return "PerfTrace operation " + descriptor.name + " " + span;
+  }
+
+  // ---- totals ---------------------------------------------------------------------------------
 
   private Totals totals() {
     Totals t = totals;
@@ -141,19 +313,19 @@ final class OperationImpl implements Operation {
   }
 
   void addBytesIn(long bytes) {
-    if (ended == 0) {
+    if (!ended()) {
       totals().add(Totals.BYTES_IN, bytes);
     }
   }
 
   void addBytesOut(long bytes) {
-    if (ended == 0) {
+    if (!ended()) {
       totals().add(Totals.BYTES_OUT, bytes);
     }
   }
 
   void addCache(boolean hit) {
-    if (ended == 0) {
+    if (!ended()) {
       totals().add(hit ? Totals.HITS : Totals.MISSES, 1L);
     }
   }
@@ -161,30 +333,49 @@ final class OperationImpl implements Operation {
   @Override
   public void close() {
     try {
-      end();
+      finish(Context.current()); // before detach, so the operation's own context
     } finally {
       detach();
     }
   }
 
-  /** Restores the context that was current when the operation started, without ending it. */
-  void detach() {
+  /**
+   * Restores the context that was current when the operation started, without ending it.
+   * Returns the context that was current just before (the operation's, unless the caller's code
+   * left a scope open), to end the operation with later; null when already detached.
+   */
+  Context detach() {
     Scope s = scope;
-    if (s != null) {
-      scope = null;
-      try {
-        s.close();
-      } catch (RuntimeException e) {
-        descriptor.owner.rejections.internalError(e);
-      }
+    if (s == null) {
+      return null;
     }
+    scope = null;
+    Context context = null;
+    try {
+      context = Context.current();
+      s.close();
+    } catch (RuntimeException e) {
+      descriptor.owner.rejections.internalError(e);
+    }
+    return context;
   }
 
-  /** Ends the span and records the duration; only the first call has an effect. Never throws. */
-  void end() {
-    if (!ENDED.compareAndSet(this, 0, 1)) {
-      return;
-    }
+  /**
+   * Ends the span and records the duration; only the first call has an effect. Never throws.
+   *
+   * <p>The duration point is recorded with {@code context} (the operation's own context, so the
+   * point's exemplar is this span and any baggage-based metric view sees the caller's baggage).
+   * When {@code context} is null or does not hold this operation (a scope left open inside it),
+   * a root context holding this operation is used, which keeps the exemplar right.
+   */
+  void finish(Context context) {
+    Throwable outcome;
+    do {
+      outcome = state;
+      if (outcome == ENDED) {
+        return;
+      }
+    } while (!STATE.compareAndSet(this, outcome, ENDED));
     DefaultPerfTracer owner = descriptor.owner;
     try {
       long elapsed = owner.ticker.read() - startNanos;
@@ -193,17 +384,20 @@ final class OperationImpl implements Operation {
         t.setOn(span);
       }
       span.end();
-      Throwable error = failure;
       Attributes attributes;
-      if (error == null) {
+      if (outcome == null) {
         attributes = descriptor.success;
-      } else if (error == CANCELLED) {
+      } else if (outcome == CANCELLED) {
         attributes = descriptor.cancelled;
       } else {
-        attributes = descriptor.error(owner.errorType(error));
+        attributes = descriptor.error(owner.errorType(outcome));
       }
+      Context recordContext =
+          context != null && Span.fromContext(context) == this
+              ? context
+              : Context.root().with(this);
       owner.instruments.operationDuration.record(
-          elapsed < 0 ? 0 : elapsed / 1e9, attributes, context);
+          elapsed < 0 ? 0 : elapsed / 1e9, attributes, recordContext);
       owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
