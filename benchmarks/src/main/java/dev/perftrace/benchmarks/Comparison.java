@@ -32,6 +32,9 @@ final class Comparison {
   /** One target under one set of run conditions. */
   record TargetRow(Target target, String conditions, String value, Verdict verdict) {}
 
+  /** A time regression must also be at least this many nanoseconds per operation. */
+  static final double MIN_TIME_DIFFERENCE_NANOS = 1.0;
+
   private final List<BaselineRow> baselineRows;
   private final List<TargetRow> targetRows;
   private final double threshold;
@@ -74,7 +77,11 @@ final class Comparison {
       }
       Times times = Times.of(result, before);
       double timeRatio = times.ratio();
-      boolean slower = timeRatio > threshold;
+      // Sub-nanosecond differences (the no-op benchmarks) are timer and JIT noise, not regressions.
+      boolean slower =
+          timeRatio > threshold
+              && (times.higherIsBetter()
+                  || times.measured() - times.reference() > MIN_TIME_DIFFERENCE_NANOS);
       double allocRatio = Double.NaN;
       boolean allocates = false;
       if (result.hasAlloc() && before.hasAlloc()) {

@@ -198,6 +198,21 @@ class ComparisonTest {
   }
 
   @Test
+  void of_subNanosecondSlowdown_ok() {
+    Comparison c =
+        Comparison.of(
+            List.of(avgt("NoopBenchmark.emptyMethod", 0.73, 0)),
+            List.of(avgt("NoopBenchmark.emptyMethod", 0.96, 0)),
+            List.of(),
+            1.25,
+            1.0);
+    assertThat(c.baselineRows()).singleElement().satisfies(row -> {
+      assertThat(row.timeRatio()).isCloseTo(1.315, org.assertj.core.data.Offset.offset(0.001));
+      assertThat(row.verdict()).isEqualTo(Verdict.OK);
+    });
+  }
+
+  @Test
   void of_benchmarkOnlyInResult_new() {
     Comparison c =
         Comparison.of(
