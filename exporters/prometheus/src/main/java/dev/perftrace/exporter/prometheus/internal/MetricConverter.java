@@ -29,9 +29,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -50,6 +53,12 @@ public final class MetricConverter {
 
   /** Label added with the instrumentation scope version, when the scope has one. */
   public static final String SCOPE_VERSION_LABEL = "otel_scope_version";
+
+  /** Label added with the instrumentation scope schema URL, when the scope has one. */
+  public static final String SCOPE_SCHEMA_URL_LABEL = "otel_scope_schema_url";
+
+  /** Prefix of the labels carrying the instrumentation scope's attributes. */
+  public static final String SCOPE_ATTRIBUTE_PREFIX = "otel_scope_";
 
   /** Family name of the resource series ({@code target_info} on the wire). */
   public static final String TARGET_FAMILY = "target";
@@ -72,8 +81,7 @@ public final class MetricConverter {
   private final Map<String, String> labelNameCache = new HashMap<>();
   private long epoch;
 
-  private Resource cachedResource;
-  private MetricFamilySamples cachedTargetInfo;
+  private Map<Resource, Sample> targetSamples = new HashMap<>();
 
   /** Creates a converter. */
   public MetricConverter(boolean targetInfoEnabled, boolean scopeLabelsEnabled, OnceLogger log) {
@@ -84,16 +92,18 @@ public final class MetricConverter {
 
   /**
    * Converts one collection. Families are sorted by name; the same family name coming from several
-   * instrumentation scopes is merged into one family. Metrics that cannot be converted are left
-   * out and logged once per reason.
+   * instrumentation scopes is merged into one family. Metrics and families that cannot be
+   * converted are left out, each under its own guard, counted and logged once per reason; so are
+   * families whose names or sample names collide with an earlier family's (in name order, after
+   * {@code target_info}) and series whose labels repeat an earlier series of their family.
    */
   public List<MetricFamilySamples> convert(Collection<MetricData> data) {
     epoch++;
     TreeMap<String, Family> families = new TreeMap<>();
-    Resource resource = null;
+    Set<Resource> resources = targetInfoEnabled ? new LinkedHashSet<>() : null;
     for (MetricData metric : data) {
-      if (resource == null) {
-        resource = metric.getResource();
+      if (resources != null) {
+        resources.add(metric.getResource());
       }
       try {
         convertMetric(metric, families);
@@ -106,13 +116,56 @@ public final class MetricConverter {
     }
     sweep();
     List<MetricFamilySamples> result = new ArrayList<>(families.size() + 1);
-    if (targetInfoEnabled && resource != null && !families.containsKey(TARGET_FAMILY)) {
-      result.add(targetInfo(resource));
+    Set<String> claimed = new HashSet<>();
+    if (resources != null && !resources.isEmpty()) {
+      try {
+        result.add(targetInfo(resources));
+        claimed.add(TARGET_FAMILY);
+        claimed.add(TARGET_INFO);
+      } catch (RuntimeException e) {
+        log.warn(Reason.CONVERSION_FAILED, "Could not convert target_info; it is left out", e);
+      }
     }
     for (Family family : families.values()) {
-      result.add(family.toSamples());
+      MetricFamilySamples samples;
+      try {
+        samples = family.toSamples();
+      } catch (RuntimeException e) {
+        log.warn(
+            Reason.CONVERSION_FAILED,
+            "Could not convert Prometheus family '" + family.first.family + "' (metric '"
+                + family.first.otelName + "'); it is left out",
+            e);
+        continue;
+      }
+      String clash = firstClaimed(claimed, family.first);
+      if (clash != null) {
+        log.warn(
+            Reason.FAMILY_CONFLICT,
+            "Prometheus family '" + family.first.family + "' (metric '" + family.first.otelName
+                + "') would repeat the name '" + clash
+                + "' of an earlier family; it is left out",
+            null);
+        continue;
+      }
+      claimAll(claimed, family.first);
+      result.add(samples);
     }
     return result;
+  }
+
+  /** Returns the first name {@code state}'s family would write that is already claimed. */
+  private static String firstClaimed(Set<String> claimed, MetricState state) {
+    for (String name : state.writtenNames) {
+      if (claimed.contains(name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private static void claimAll(Set<String> claimed, MetricState state) {
+    claimed.addAll(state.writtenNames);
   }
 
   /** Returns the number of series currently cached (for tests of the eviction). */
@@ -134,6 +187,9 @@ public final class MetricConverter {
           if (family != null) {
             for (DoublePointData p : metric.getDoubleGaugeData().getPoints()) {
               Series s = series(state, p.getAttributes());
+              if (!admit(family, state, s)) {
+                continue;
+              }
               family.samples.add(new Sample(state.sampleName, s.names, s.values, p.getValue()));
             }
           }
@@ -146,6 +202,9 @@ public final class MetricConverter {
           if (family != null) {
             for (LongPointData p : metric.getLongGaugeData().getPoints()) {
               Series s = series(state, p.getAttributes());
+              if (!admit(family, state, s)) {
+                continue;
+              }
               family.samples.add(new Sample(state.sampleName, s.names, s.values, p.getValue()));
             }
           }
@@ -164,7 +223,10 @@ public final class MetricConverter {
           if (family != null) {
             for (DoublePointData p : sum.getPoints()) {
               Series s = series(state, p.getAttributes());
-              Exemplar exemplar = counter ? latestExemplar(p.getExemplars()) : null;
+              if (!admit(family, state, s)) {
+                continue;
+              }
+              Exemplar exemplar = counter ? s.retainCounterExemplar(p.getExemplars()) : null;
               family.samples.add(
                   new Sample(state.sampleName, s.names, s.values, p.getValue(), exemplar));
             }
@@ -184,7 +246,10 @@ public final class MetricConverter {
           if (family != null) {
             for (LongPointData p : sum.getPoints()) {
               Series s = series(state, p.getAttributes());
-              Exemplar exemplar = counter ? latestExemplar(p.getExemplars()) : null;
+              if (!admit(family, state, s)) {
+                continue;
+              }
+              Exemplar exemplar = counter ? s.retainCounterExemplar(p.getExemplars()) : null;
               family.samples.add(
                   new Sample(state.sampleName, s.names, s.values, p.getValue(), exemplar));
             }
@@ -201,7 +266,7 @@ public final class MetricConverter {
           Family family = family(families, state);
           if (family != null) {
             for (HistogramPointData p : histogram.getPoints()) {
-              addHistogramPoint(state, family.samples, p);
+              addHistogramPoint(state, family, p);
             }
           }
           return;
@@ -212,7 +277,7 @@ public final class MetricConverter {
           Family family = family(families, state);
           if (family != null) {
             for (SummaryPointData p : metric.getSummaryData().getPoints()) {
-              addSummaryPoint(state, family.samples, p);
+              addSummaryPoint(state, family, p);
             }
           }
           return;
@@ -241,12 +306,16 @@ public final class MetricConverter {
     return false;
   }
 
-  private void addHistogramPoint(MetricState state, List<Sample> out, HistogramPointData p) {
+  private void addHistogramPoint(MetricState state, Family family, HistogramPointData p) {
     Series s = series(state, p.getAttributes());
+    if (!admit(family, state, s)) {
+      return;
+    }
+    List<Sample> out = family.samples;
     List<Double> boundaries = p.getBoundaries();
     s.ensureBuckets(boundaries);
     List<Long> counts = p.getCounts();
-    Exemplar[] exemplars = bucketExemplars(boundaries, p.getExemplars());
+    Exemplar[] exemplars = s.retainBucketExemplars(boundaries, p.getExemplars());
     long cumulative = 0;
     int buckets = counts.size();
     for (int i = 0; i < buckets; i++) {
@@ -263,8 +332,12 @@ public final class MetricConverter {
     out.add(new Sample(state.sumName, s.names, s.values, p.getSum()));
   }
 
-  private void addSummaryPoint(MetricState state, List<Sample> out, SummaryPointData p) {
+  private void addSummaryPoint(MetricState state, Family family, SummaryPointData p) {
     Series s = series(state, p.getAttributes());
+    if (!admit(family, state, s)) {
+      return;
+    }
+    List<Sample> out = family.samples;
     List<String> names = append(s.names, QUANTILE);
     for (ValueAtQuantile q : p.getValues()) {
       out.add(
@@ -278,36 +351,21 @@ public final class MetricConverter {
     out.add(new Sample(state.sumName, s.names, s.values, p.getSum()));
   }
 
-  /** Returns, per bucket, the newest exemplar whose value falls in it; null when none. */
-  private static Exemplar[] bucketExemplars(
-      List<Double> boundaries, List<DoubleExemplarData> exemplars) {
-    if (exemplars.isEmpty()) {
-      return null;
+  /**
+   * Returns whether {@code s} is the first series with its labels in {@code family} in this
+   * collection; a repeat (one metric from two scopes without scope labels, or attribute keys
+   * that sanitize to the same labels) is left out, counted and logged once.
+   */
+  private boolean admit(Family family, MetricState state, Series s) {
+    if (family.seriesKeys.add(s.key)) {
+      return true;
     }
-    int buckets = boundaries.size() + 1;
-    DoubleExemplarData[] newest = null;
-    for (DoubleExemplarData e : exemplars) {
-      if (!e.getSpanContext().isValid()) {
-        continue;
-      }
-      int bucket = bucketIndex(boundaries, e.getValue());
-      if (newest == null) {
-        newest = new DoubleExemplarData[buckets];
-      }
-      if (newest[bucket] == null || newest[bucket].getEpochNanos() < e.getEpochNanos()) {
-        newest[bucket] = e;
-      }
-    }
-    if (newest == null) {
-      return null;
-    }
-    Exemplar[] result = new Exemplar[buckets];
-    for (int i = 0; i < buckets; i++) {
-      if (newest[i] != null) {
-        result[i] = exemplar(newest[i].getValue(), newest[i]);
-      }
-    }
-    return result;
+    log.warn(
+        Reason.SERIES_CONFLICT,
+        "A series of metric '" + state.otelName + "' repeats the labels " + s.key
+            + " of another series of Prometheus family '" + state.family + "'; it is left out",
+        null);
+    return false;
   }
 
   /** Bucket i holds values in (boundaries[i-1], boundaries[i]]; the last bucket is +Inf. */
@@ -336,7 +394,8 @@ public final class MetricConverter {
     return plain.indexOf('.') < 0 ? plain + ".0" : plain;
   }
 
-  private static Exemplar latestExemplar(List<? extends ExemplarData> exemplars) {
+  /** Returns the newest exemplar with a valid span context, or null. */
+  private static ExemplarData newestValid(List<? extends ExemplarData> exemplars) {
     ExemplarData newest = null;
     for (ExemplarData e : exemplars) {
       if (e.getSpanContext().isValid()
@@ -344,14 +403,13 @@ public final class MetricConverter {
         newest = e;
       }
     }
-    if (newest == null) {
-      return null;
-    }
-    double value =
-        newest instanceof LongExemplarData
-            ? ((LongExemplarData) newest).getValue()
-            : ((DoubleExemplarData) newest).getValue();
-    return exemplar(value, newest);
+    return newest;
+  }
+
+  private static double value(ExemplarData data) {
+    return data instanceof LongExemplarData
+        ? ((LongExemplarData) data).getValue()
+        : ((DoubleExemplarData) data).getValue();
   }
 
   /**
@@ -526,40 +584,66 @@ public final class MetricConverter {
     return String.valueOf(value);
   }
 
-  private MetricFamilySamples targetInfo(Resource resource) {
-    if (resource != cachedResource) {
-      List<String> names = new ArrayList<>();
-      List<String> values = new ArrayList<>();
-      resource
-          .getAttributes()
-          .forEach(
-              (key, value) -> {
-                String name = PrometheusNames.labelName(key.getKey());
-                if (name.isEmpty()) {
-                  return;
-                }
-                int existing = names.indexOf(name);
-                if (existing >= 0) {
-                  values.set(existing, values.get(existing) + ";" + valueString(value));
-                } else {
-                  names.add(name);
-                  values.add(valueString(value));
-                }
-              });
-      cachedTargetInfo =
-          new MetricFamilySamples(
-              TARGET_FAMILY,
-              Collector.Type.INFO,
-              "Target metadata",
-              List.of(
-                  new Sample(
-                      TARGET_INFO,
-                      Collections.unmodifiableList(names),
-                      Collections.unmodifiableList(values),
-                      1)));
-      cachedResource = resource;
+  /**
+   * Returns {@code target_info} with one sample per distinct resource of the collection (labels
+   * from the resource attributes); resources whose labels are equal give one sample. Samples are
+   * cached per resource.
+   */
+  private MetricFamilySamples targetInfo(Set<Resource> resources) {
+    Map<Resource, Sample> next = new HashMap<>();
+    List<Sample> samples = new ArrayList<>(resources.size());
+    Set<List<String>> keys = new HashSet<>();
+    for (Resource resource : resources) {
+      Sample sample = targetSamples.get(resource);
+      if (sample == null) {
+        sample = targetSample(resource);
+      }
+      next.put(resource, sample);
+      if (keys.add(seriesKey(sample.labelNames, sample.labelValues))) {
+        samples.add(sample);
+      }
     }
-    return cachedTargetInfo;
+    targetSamples = next;
+    return new MetricFamilySamples(
+        TARGET_FAMILY, Collector.Type.INFO, "Target metadata", samples);
+  }
+
+  private static Sample targetSample(Resource resource) {
+    List<String> names = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    resource
+        .getAttributes()
+        .forEach(
+            (key, value) -> {
+              String name = PrometheusNames.labelName(key.getKey());
+              if (name.isEmpty()) {
+                return;
+              }
+              int existing = names.indexOf(name);
+              if (existing >= 0) {
+                values.set(existing, values.get(existing) + ";" + valueString(value));
+              } else {
+                names.add(name);
+                values.add(valueString(value));
+              }
+            });
+    return new Sample(
+        TARGET_INFO, Collections.unmodifiableList(names), Collections.unmodifiableList(values), 1);
+  }
+
+  /** Label names and values as alternating list, sorted by name: the identity of a series. */
+  static List<String> seriesKey(List<String> names, List<String> values) {
+    Integer[] order = new Integer[names.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> names.get(a).compareTo(names.get(b)));
+    String[] key = new String[2 * order.length];
+    for (int i = 0; i < order.length; i++) {
+      key[2 * i] = names.get(order[i]);
+      key[2 * i + 1] = values.get(order[i]);
+    }
+    return Arrays.asList(key);
   }
 
   private void sweep() {
@@ -598,6 +682,7 @@ public final class MetricConverter {
     final String bucketName;
     final String countName;
     final String sumName;
+    final List<String> writtenNames;
     final List<String> scopeNames;
     final List<String> scopeValues;
     final Map<Attributes, Series> series = new HashMap<>();
@@ -616,16 +701,35 @@ public final class MetricConverter {
       this.bucketName = family + "_bucket";
       this.countName = family + "_count";
       this.sumName = family + "_sum";
+      this.writtenNames = writtenNames(type, family);
       InstrumentationScopeInfo scope = metric.getInstrumentationScopeInfo();
       if (scopeLabelsEnabled) {
-        List<String> names = new ArrayList<>(2);
-        List<String> values = new ArrayList<>(2);
+        List<String> names = new ArrayList<>(4);
+        List<String> values = new ArrayList<>(4);
         names.add(SCOPE_NAME_LABEL);
         values.add(scope.getName());
         if (scope.getVersion() != null && !scope.getVersion().isEmpty()) {
           names.add(SCOPE_VERSION_LABEL);
           values.add(scope.getVersion());
         }
+        if (scope.getSchemaUrl() != null && !scope.getSchemaUrl().isEmpty()) {
+          names.add(SCOPE_SCHEMA_URL_LABEL);
+          values.add(scope.getSchemaUrl());
+        }
+        scope
+            .getAttributes()
+            .forEach(
+                (key, value) -> {
+                  String label = PrometheusNames.labelName(key.getKey());
+                  if (label.isEmpty()) {
+                    return;
+                  }
+                  label = SCOPE_ATTRIBUTE_PREFIX + label;
+                  if (!names.contains(label)) {
+                    names.add(label);
+                    values.add(valueString(value));
+                  }
+                });
         this.scopeNames = List.copyOf(names);
         this.scopeValues = List.copyOf(values);
       } else {
@@ -634,9 +738,26 @@ public final class MetricConverter {
       }
     }
 
+    /**
+     * Names this family writes in either format: the family name, its sample names and, for
+     * text 0.0.4, the {@code _total} name of counters; {@code _created} is reserved as well.
+     */
+    private static List<String> writtenNames(Collector.Type type, String family) {
+      switch (type) {
+        case COUNTER:
+          return List.of(family, family + "_total", family + "_created");
+        case HISTOGRAM:
+          return List.of(
+              family, family + "_bucket", family + "_count", family + "_sum", family + "_created");
+        case SUMMARY:
+          return List.of(family, family + "_count", family + "_sum", family + "_created");
+        default:
+          return List.of(family);
+      }
+    }
+
     boolean isReserved(String label) {
-      if (scopeLabelsEnabled
-          && (SCOPE_NAME_LABEL.equals(label) || SCOPE_VERSION_LABEL.equals(label))) {
+      if (scopeNames.contains(label)) {
         return true;
       }
       return (type == Collector.Type.HISTOGRAM && LE.equals(label))
@@ -648,14 +769,58 @@ public final class MetricConverter {
   private static final class Series {
     final List<String> names;
     final List<String> values;
+    final List<String> key;
     List<Double> boundaries;
     List<String> bucketNames;
     List<List<String>> bucketValues;
     long epoch;
+    // The most recent exemplar per bucket and of the counter, kept across collections until a
+    // newer one replaces it: the SDK resets its reservoirs at every collection, and a scrape that
+    // cannot carry exemplars (text 0.0.4) must not take them from the next OpenMetrics scraper.
+    Exemplar[] bucketExemplars;
+    long[] bucketExemplarNanos;
+    Exemplar counterExemplar;
+    long counterExemplarNanos;
 
     Series(List<String> names, List<String> values) {
       this.names = names;
       this.values = values;
+      this.key = seriesKey(names, values);
+    }
+
+    /** Returns the newest exemplar this counter series has seen, replaced by newer ones. */
+    Exemplar retainCounterExemplar(List<? extends ExemplarData> exemplars) {
+      ExemplarData newest = newestValid(exemplars);
+      if (newest != null
+          && (counterExemplar == null || newest.getEpochNanos() >= counterExemplarNanos)) {
+        counterExemplar = exemplar(value(newest), newest);
+        counterExemplarNanos = newest.getEpochNanos();
+      }
+      return counterExemplar;
+    }
+
+    /**
+     * Returns, per bucket, the newest exemplar whose value fell in it in this or an earlier
+     * collection (null entries for buckets without one), or null when no bucket has one. Call
+     * after {@link #ensureBuckets}.
+     */
+    Exemplar[] retainBucketExemplars(
+        List<Double> boundaries, List<DoubleExemplarData> exemplars) {
+      for (DoubleExemplarData e : exemplars) {
+        if (!e.getSpanContext().isValid()) {
+          continue;
+        }
+        int bucket = bucketIndex(boundaries, e.getValue());
+        if (bucketExemplars == null) {
+          bucketExemplars = new Exemplar[boundaries.size() + 1];
+          bucketExemplarNanos = new long[boundaries.size() + 1];
+        }
+        if (bucketExemplars[bucket] == null || bucketExemplarNanos[bucket] <= e.getEpochNanos()) {
+          bucketExemplars[bucket] = exemplar(e.getValue(), e);
+          bucketExemplarNanos[bucket] = e.getEpochNanos();
+        }
+      }
+      return bucketExemplars;
     }
 
     void ensureBuckets(List<Double> newBoundaries) {
@@ -671,6 +836,8 @@ public final class MetricConverter {
       bucketLabelValues.add(append(values, INF));
       bucketValues = bucketLabelValues;
       boundaries = newBoundaries;
+      bucketExemplars = null; // they belonged to the old buckets
+      bucketExemplarNanos = null;
     }
   }
 
@@ -678,6 +845,7 @@ public final class MetricConverter {
   private static final class Family {
     final MetricState first;
     final List<Sample> samples = new ArrayList<>();
+    final Set<List<String>> seriesKeys = new HashSet<>();
 
     Family(MetricState first) {
       this.first = first;

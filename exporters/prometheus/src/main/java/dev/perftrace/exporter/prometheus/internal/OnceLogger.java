@@ -4,9 +4,10 @@ import java.lang.System.Logger.Level;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Logs each {@link Reason} at most once per instance, through {@link System.Logger}. Not API.
+ * Counts each {@link Reason} and logs it at most once per instance, through {@link System.Logger}. Not API.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -18,8 +19,14 @@ public final class OnceLogger {
     EXPONENTIAL_HISTOGRAM_DROPPED,
     /** A metric with delta temporality was dropped (Prometheus needs cumulative data). */
     DELTA_DROPPED,
-    /** Two metrics mapped to the same Prometheus family with different types or units. */
+    /**
+     * Two metrics mapped to the same Prometheus family with different types or units, or the
+     * sample names of two families collide ({@code jobs_total} of counter {@code jobs} and gauge
+     * {@code jobs.total}); the later family is dropped.
+     */
     FAMILY_CONFLICT,
+    /** Two series of one family had the same labels (e.g. one metric from two scopes). */
+    SERIES_CONFLICT,
     /** An attribute was dropped because its label name is reserved by the exporter. */
     RESERVED_LABEL_DROPPED,
     /** Converting a metric failed; the metric was left out of the scrape. */
@@ -34,16 +41,22 @@ public final class OnceLogger {
       System.getLogger("dev.perftrace.exporter.prometheus");
 
   private final Map<Reason, AtomicBoolean> logged = new EnumMap<>(Reason.class);
+  private final Map<Reason, AtomicLong> counts = new EnumMap<>(Reason.class);
 
   /** Creates a logger that has logged nothing yet. */
   public OnceLogger() {
     for (Reason reason : Reason.values()) {
       logged.put(reason, new AtomicBoolean());
+      counts.put(reason, new AtomicLong());
     }
   }
 
-  /** Logs {@code message} at WARNING the first time {@code reason} occurs; later calls are no-ops. */
+  /**
+   * Counts one occurrence of {@code reason} and logs {@code message} at WARNING the first time it
+   * occurs; later calls only count.
+   */
   public void warn(Reason reason, String message, Throwable error) {
+    counts.get(reason).incrementAndGet();
     if (logged.get(reason).compareAndSet(false, true)) {
       String text = message + " (reported once per exporter: " + reason + ")";
       if (error == null) {
@@ -52,6 +65,11 @@ public final class OnceLogger {
         LOGGER.log(Level.WARNING, text, error);
       }
     }
+  }
+
+  /** Returns how often {@code reason} occurred (each dropped metric, family or series once). */
+  public long count(Reason reason) {
+    return counts.get(reason).get();
   }
 
   /** Returns whether {@code reason} has been logged. */

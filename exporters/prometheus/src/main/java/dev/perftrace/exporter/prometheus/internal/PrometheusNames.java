@@ -89,14 +89,17 @@ public final class PrometheusNames {
    * Returns the Prometheus metric family name (without the {@code _total} suffix of counters):
    * invalid characters (anything but {@code [a-zA-Z0-9_]}) become {@code _}, runs of {@code _}
    * collapse to one, leading and trailing {@code _} are dropped, a leading digit gets a {@code _}
-   * prefix, and the unit word is appended unless the name already ends with it.
+   * prefix, and the unit word is appended unless the name already ends with {@code _} and the
+   * unit word. A name that is only the unit word ({@code seconds} in {@code s}) gets the suffix
+   * too ({@code seconds_seconds}): OpenMetrics requires the unit to be a suffix of the family
+   * name separated by {@code _}, and simpleclient refuses a family that breaks that rule.
    */
   public static String familyName(String name, String unitWord, boolean counter) {
     String base = collapse(replaceInvalid(name == null ? "" : name));
     if (counter && base.endsWith("_total")) {
       base = base.substring(0, base.length() - "_total".length());
     }
-    if (!unitWord.isEmpty() && !base.endsWith("_" + unitWord) && !base.equals(unitWord)) {
+    if (!unitWord.isEmpty() && !base.endsWith("_" + unitWord)) {
       base = base.isEmpty() ? unitWord : base + "_" + unitWord;
     }
     if (base.isEmpty()) {

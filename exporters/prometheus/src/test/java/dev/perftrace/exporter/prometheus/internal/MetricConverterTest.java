@@ -182,6 +182,86 @@ class MetricConverterTest {
   }
 
   @Test
+  void convert_clashingFamilies_droppedAndCountedPerScrape() {
+    MetricData jobs = counter("jobs", point("a", 1));
+    MetricData jobsTotal =
+        ImmutableMetricData.createLongGauge(
+            Resource.empty(), SCOPE, "jobs.total", "", "",
+            io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData.create(
+                List.of(point("a", 5))));
+
+    converter.convert(List.of(jobs, jobsTotal));
+    List<MetricFamilySamples> families = converter.convert(List.of(jobsTotal, jobs));
+
+    assertThat(families).extracting(f -> f.name).containsExactly("jobs");
+    assertThat(log.count(OnceLogger.Reason.FAMILY_CONFLICT)).isEqualTo(2);
+  }
+
+  @Test
+  void convert_attributesSanitizingToSameSeries_secondDroppedAndCounted() {
+    MetricData gauge =
+        ImmutableMetricData.createLongGauge(
+            Resource.empty(), SCOPE, "g", "", "",
+            io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData.create(
+                List.of(
+                    LongPointData.create(0, 1, Attributes.of(stringKey("a.b"), "x"), 1),
+                    LongPointData.create(0, 1, Attributes.of(stringKey("a_b"), "x"), 2))));
+
+    List<MetricFamilySamples> families = converter.convert(List.of(gauge));
+
+    assertThat(families.get(0).samples).hasSize(1);
+    assertThat(families.get(0).samples.get(0).value).isEqualTo(1.0);
+    assertThat(log.count(OnceLogger.Reason.SERIES_CONFLICT)).isEqualTo(1);
+  }
+
+  @Test
+  void convert_scopeAttributes_prefixedLabels() {
+    InstrumentationScopeInfo scope =
+        InstrumentationScopeInfo.builder("lib")
+            .setVersion("1.2")
+            .setSchemaUrl("https://example.com/s")
+            .setAttributes(Attributes.of(stringKey("library.mode"), "fast"))
+            .build();
+    MetricData sum =
+        ImmutableMetricData.createLongSum(
+            Resource.empty(), scope, "c", "", "",
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE,
+                List.of(point("a", 1))));
+
+    MetricFamilySamples family = converter.convert(List.of(sum)).get(0);
+
+    assertThat(family.samples.get(0).labelNames)
+        .containsExactly(
+            "k", "otel_scope_name", "otel_scope_version", "otel_scope_schema_url",
+            "otel_scope_library_mode");
+    assertThat(family.samples.get(0).labelValues)
+        .containsExactly("a", "lib", "1.2", "https://example.com/s", "fast");
+  }
+
+  @Test
+  void convert_twoResources_targetInfoSamplePerResource() {
+    MetricConverter withTargetInfo = new MetricConverter(true, true, log);
+    Resource one = Resource.create(Attributes.of(stringKey("service.name"), "a"));
+    Resource two = Resource.create(Attributes.of(stringKey("service.name"), "b"));
+    MetricData first =
+        ImmutableMetricData.createLongSum(
+            one, SCOPE, "c", "", "",
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE,
+                List.of(point("a", 1))));
+    MetricData second =
+        ImmutableMetricData.createLongSum(
+            two, SCOPE, "d", "", "",
+            SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE,
+                List.of(point("a", 1))));
+
+    MetricFamilySamples target = withTargetInfo.convert(List.of(first, second)).get(0);
+
+    assertThat(target.name).isEqualTo("target");
+    assertThat(target.samples).hasSize(2);
+    assertThat(target.samples).extracting(s -> s.labelValues.get(0)).containsExactly("a", "b");
+  }
+
+  @Test
   void valueString_arrayAttribute_jsonArray() {
     assertThat(MetricConverter.valueString(List.of("a", "b\"c"))).isEqualTo("[\"a\",\"b\\\"c\"]");
     assertThat(MetricConverter.valueString(List.of(1L, 2L))).isEqualTo("[1,2]");
@@ -192,8 +272,12 @@ class MetricConverterTest {
   }
 
   private static MetricData counter(LongPointData... points) {
+    return counter("c", points);
+  }
+
+  private static MetricData counter(String name, LongPointData... points) {
     return ImmutableMetricData.createLongSum(
-        Resource.empty(), SCOPE, "c", "", "",
+        Resource.empty(), SCOPE, name, "", "",
         SumData.createLongSumData(true, AggregationTemporality.CUMULATIVE, List.of(points)));
   }
 

@@ -63,7 +63,9 @@ class PrometheusNamesTest {
         "_leading.and.trailing_ | '' | leading_and_trailing",
         "2xx.count | '' | _2xx_count",
         "latency_seconds | seconds | latency_seconds",
-        "seconds | seconds | seconds",
+        "seconds | seconds | seconds_seconds",
+        "bytes | bytes | bytes_bytes",
+        "percent | percent | percent_percent",
         "ns:colon | '' | ns_colon",
         "'' | bytes | bytes",
       })
