@@ -20,7 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,8 +33,10 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The exporter's HTTP endpoint: the JDK's {@code com.sun.net.httpserver} serving one {@link
- * CollectorRegistry} with simpleclient's own content negotiation ({@link
- * TextFormat#chooseContentType}) and writers ({@link TextFormat#writeFormat}). It answers the same
+ * CollectorRegistry} with simpleclient's writers ({@link TextFormat#writeFormat}) and its own
+ * content negotiation: q-values and the {@code version} parameter of every {@code Accept} line,
+ * q-values of {@code Accept-Encoding}, and {@code HEAD} answered without collecting
+ * (simpleclient reads only the first {@code Accept} line and ignores q-values). It answers the same
  * paths as simpleclient's {@code HTTPServer} ({@code /metrics}, {@code /}, {@code /-/healthy}),
  * but writes through a buffered writer: simpleclient's handler writes
  * every character of every label value through an unbuffered {@code OutputStreamWriter}, which
@@ -60,6 +65,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final CollectorRegistry registry;
+  private final Map<String, Long> lastLengths = new ConcurrentHashMap<>();
 
   private MetricsHttpServer(HttpServer server, ExecutorService executor, CollectorRegistry registry) {
     this.server = server;
@@ -141,20 +147,28 @@ public final class MetricsHttpServer implements AutoCloseable {
     ByteArrayOutputStream buffer = BUFFERS.get();
     boolean sent = false;
     try {
-      String contentType =
-          TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
+      String contentType = chooseContentType(exchange.getRequestHeaders().get("Accept"));
+      boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      String variant = gzip ? contentType + ";gzip" : contentType;
+      if ("HEAD".equals(exchange.getRequestMethod())) {
+        // Headers only, without collecting: the length is that of the last GET answered in the
+        // same format and encoding (0 before the first one).
+        if (gzip) {
+          exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        exchange
+            .getResponseHeaders()
+            .set("Content-Length", Long.toString(lastLengths.getOrDefault(variant, 0L)));
+        sent = true;
+        exchange.sendResponseHeaders(200, -1);
+        return;
+      }
       Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
       Enumeration<MetricFamilySamples> families =
           names.isEmpty()
               ? registry.metricFamilySamples()
               : registry.filteredMetricFamilySamples(names);
-      exchange.getResponseHeaders().set("Content-Type", contentType);
-      if ("HEAD".equals(exchange.getRequestMethod())) {
-        sent = true;
-        exchange.sendResponseHeaders(200, -1);
-        return;
-      }
-      boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
       buffer.reset();
       OutputStream target = gzip ? new GZIPOutputStream(buffer, 8192) : buffer;
       try (Writer writer =
@@ -168,6 +182,9 @@ public final class MetricsHttpServer implements AutoCloseable {
       // A fixed length, not chunked: chunked responses end with a small separate write that
       // Nagle's algorithm and delayed ACKs can hold back for tens of milliseconds.
       sent = true;
+      if (names.isEmpty()) {
+        lastLengths.put(variant, (long) buffer.size());
+      }
       exchange.sendResponseHeaders(200, buffer.size());
       buffer.writeTo(exchange.getResponseBody());
     } catch (RuntimeException e) {
@@ -184,18 +201,99 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
   }
 
-  private static boolean acceptsGzip(List<String> acceptEncoding) {
+  /**
+   * Returns whether the {@code Accept-Encoding} lines accept gzip: {@code gzip} or {@code *}
+   * with a q-value above 0 ({@code gzip;q=0} refuses it, also next to {@code *}).
+   */
+  static boolean acceptsGzip(List<String> acceptEncoding) {
     if (acceptEncoding == null) {
       return false;
     }
+    Double gzip = null;
+    Double any = null;
     for (String header : acceptEncoding) {
-      for (String encoding : header.split(",")) {
-        if ("gzip".equalsIgnoreCase(encoding.split(";")[0].trim())) {
-          return true;
+      for (String element : header.split(",")) {
+        String[] parts = element.split(";");
+        String coding = parts[0].trim();
+        double q = quality(parts);
+        if ("gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding)) {
+          gzip = gzip == null ? q : Math.max(gzip, q);
+        } else if ("*".equals(coding)) {
+          any = any == null ? q : Math.max(any, q);
         }
       }
     }
-    return false;
+    if (gzip != null) {
+      return gzip > 0;
+    }
+    return any != null && any > 0;
+  }
+
+  /**
+   * Chooses the format from every {@code Accept} line: the media range with the highest q-value
+   * among {@code application/openmetrics-text} (version absent, {@code 1.0.0} or {@code 0.0.1},
+   * all written as OpenMetrics 1.0.0) and {@code text/plain}, {@code text/*} or {@code *}{@code /*}
+   * (version absent or {@code 0.0.4}); OpenMetrics wins a tie; q=0 means not acceptable. Without
+   * an acceptable range the answer is text 0.0.4.
+   */
+  static String chooseContentType(List<String> accept) {
+    if (accept == null) {
+      return TextFormat.CONTENT_TYPE_004;
+    }
+    double openMetrics = -1;
+    double text = -1;
+    for (String header : accept) {
+      for (String element : header.split(",")) {
+        String[] parts = element.split(";");
+        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+        double q = quality(parts);
+        String version = parameter(parts, "version");
+        if ("application/openmetrics-text".equals(type)) {
+          if (version == null || "1.0.0".equals(version) || "0.0.1".equals(version)) {
+            openMetrics = Math.max(openMetrics, q);
+          }
+        } else if ("text/plain".equals(type)) {
+          if (version == null || "0.0.4".equals(version)) {
+            text = Math.max(text, q);
+          }
+        } else if ("text/*".equals(type) || "*/*".equals(type)) {
+          text = Math.max(text, q);
+        }
+      }
+    }
+    if (openMetrics > 0 && openMetrics >= text) {
+      return TextFormat.CONTENT_TYPE_OPENMETRICS_100;
+    }
+    return TextFormat.CONTENT_TYPE_004;
+  }
+
+  /** Returns the q parameter of a header element (1 when absent, 0 when malformed). */
+  private static double quality(String[] parts) {
+    String q = parameter(parts, "q");
+    if (q == null) {
+      return 1.0;
+    }
+    try {
+      double value = Double.parseDouble(q);
+      return value >= 0 && value <= 1 ? value : 0.0;
+    } catch (NumberFormatException e) {
+      return 0.0;
+    }
+  }
+
+  private static String parameter(String[] parts, String name) {
+    for (int i = 1; i < parts.length; i++) {
+      String part = parts[i];
+      int eq = part.indexOf('=');
+      if (eq > 0 && name.equalsIgnoreCase(part.substring(0, eq).trim())) {
+        String value = part.substring(eq + 1).trim();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return value;
+      }
+    }
+    return null;
   }
 
   /** Returns the values of the {@code name[]} query parameters (simpleclient's filter). */
