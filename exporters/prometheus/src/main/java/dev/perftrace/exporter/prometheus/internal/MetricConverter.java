@@ -692,9 +692,12 @@ public final class MetricConverter {
     MetricState(MetricData metric, Collector.Type type, boolean gauge) {
       this.otelName = metric.getName();
       this.type = type;
-      this.unit = PrometheusNames.unit(metric.getUnit(), gauge);
+      String unitWord = PrometheusNames.unit(metric.getUnit(), gauge);
       this.family =
-          PrometheusNames.familyName(metric.getName(), unit, type == Collector.Type.COUNTER);
+          PrometheusNames.familyName(metric.getName(), unitWord, type == Collector.Type.COUNTER);
+      // The unit is metadata only while it is the family name's suffix (OpenMetrics); a counter
+      // in unit "total" loses that suffix with the _total stripping.
+      this.unit = family.endsWith("_" + unitWord) ? unitWord : "";
       String description = metric.getDescription();
       this.help = description == null || description.isEmpty() ? metric.getName() : description;
       this.sampleName = type == Collector.Type.COUNTER ? family + "_total" : family;

@@ -86,7 +86,8 @@ public final class PrometheusNames {
   }
 
   /**
-   * Returns the Prometheus metric family name (without the {@code _total} suffix of counters):
+   * Returns the Prometheus metric family name (without the {@code _total} suffixes of counters,
+   * all of them: {@code a_total_total} gives family {@code a}, sample {@code a_total}):
    * invalid characters (anything but {@code [a-zA-Z0-9_]}) become {@code _}, runs of {@code _}
    * collapse to one, leading and trailing {@code _} are dropped, a leading digit gets a {@code _}
    * prefix, and the unit word is appended unless the name already ends with {@code _} and the
@@ -96,11 +97,16 @@ public final class PrometheusNames {
    */
   public static String familyName(String name, String unitWord, boolean counter) {
     String base = collapse(replaceInvalid(name == null ? "" : name));
-    if (counter && base.endsWith("_total")) {
-      base = base.substring(0, base.length() - "_total".length());
+    if (counter) {
+      base = stripTotal(base);
     }
     if (!unitWord.isEmpty() && !base.endsWith("_" + unitWord)) {
       base = base.isEmpty() ? unitWord : base + "_" + unitWord;
+    }
+    if (counter) {
+      // simpleclient strips one _total from counter family names and writes <family>_total
+      // samples, so a family still ending in _total (a_total_total) would not own its samples.
+      base = stripTotal(base);
     }
     if (base.isEmpty()) {
       return "_";
@@ -128,6 +134,13 @@ public final class PrometheusNames {
       return "key" + sanitized;
     }
     return sanitized;
+  }
+
+  private static String stripTotal(String base) {
+    while (base.endsWith("_total")) {
+      base = base.substring(0, base.length() - "_total".length());
+    }
+    return base;
   }
 
   private static String word(String mapped, String fallback) {

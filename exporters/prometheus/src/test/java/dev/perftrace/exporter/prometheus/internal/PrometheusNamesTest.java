@@ -79,6 +79,16 @@ class PrometheusNamesTest {
         .isEqualTo("requests_bytes");
   }
 
+  @Test
+  void familyName_counterEndingInTotalTwice_everyTotalStripped() {
+    assertThat(PrometheusNames.familyName("a_total_total", "", true)).isEqualTo("a");
+  }
+
+  @Test
+  void familyName_counterInUnitTotal_noTrailingTotal() {
+    assertThat(PrometheusNames.familyName("a", "total", true)).isEqualTo("a");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
