@@ -124,7 +124,7 @@ class RuleFilesTest {
                 "PerfTraceErrorRatioHigh/warning", "0.05",
                 "PerfTraceCpuHigh/warning", "0.75",
                 "PerfTraceCpuHigh/critical", "0.9",
-                "PerfTraceHeapHigh/warning", "0.9",
+                "PerfTraceHeapHigh/critical", "0.9",
                 "PerfTraceExporterDroppingData/warning", "0",
                 "PerfTraceExporterDown/critical", "0"));
   }

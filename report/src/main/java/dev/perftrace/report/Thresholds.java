@@ -1,9 +1,11 @@
 package dev.perftrace.report;
 
 /**
- * The thresholds behind the report's recommendations. They are the same as the Prometheus alert
- * rules shipped in {@code collector-config/}: a change here must be made there too. Thread
- * safety: constants only; safe for concurrent use.
+ * The thresholds behind the report's recommendations, and the one source of the Prometheus alert
+ * rules shipped in {@code collector-config/prometheus/rules/alerts.yml}: rule files cannot import
+ * values, so the rules repeat them, and {@code ThresholdsAlertRulesTest} fails unless every
+ * threshold here is an alert with the same comparison, value and severity (and every alert on a
+ * report figure is a threshold here). Thread safety: constants only; safe for concurrent use.
  *
  * <p>Every comparison is strict: a figure exactly at a threshold raises nothing. When a figure
  * crosses both the warning and the critical threshold, only the critical recommendation is given.
