@@ -592,7 +592,7 @@ public final class MetricConverter {
   private MetricFamilySamples targetInfo(Set<Resource> resources) {
     Map<Resource, Sample> next = new HashMap<>();
     List<Sample> samples = new ArrayList<>(resources.size());
-    Set<List<String>> keys = new HashSet<>();
+    Set<SeriesKey> keys = new HashSet<>();
     for (Resource resource : resources) {
       Sample sample = targetSamples.get(resource);
       if (sample == null) {
@@ -632,7 +632,7 @@ public final class MetricConverter {
   }
 
   /** Label names and values as alternating list, sorted by name: the identity of a series. */
-  static List<String> seriesKey(List<String> names, List<String> values) {
+  static SeriesKey seriesKey(List<String> names, List<String> values) {
     Integer[] order = new Integer[names.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -643,7 +643,35 @@ public final class MetricConverter {
       key[2 * i] = names.get(order[i]);
       key[2 * i + 1] = values.get(order[i]);
     }
-    return Arrays.asList(key);
+    return new SeriesKey(Arrays.asList(key));
+  }
+
+  /** The sorted labels of a series, with the hash computed once (checked at every scrape). */
+  static final class SeriesKey {
+    private final List<String> labels;
+    private final int hash;
+
+    SeriesKey(List<String> labels) {
+      this.labels = labels;
+      this.hash = labels.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SeriesKey
+          && ((SeriesKey) o).hash == hash
+          && ((SeriesKey) o).labels.equals(labels);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return labels.toString();
+    }
   }
 
   private void sweep() {
@@ -772,7 +800,7 @@ public final class MetricConverter {
   private static final class Series {
     final List<String> names;
     final List<String> values;
-    final List<String> key;
+    final SeriesKey key;
     List<Double> boundaries;
     List<String> bucketNames;
     List<List<String>> bucketValues;
@@ -848,7 +876,7 @@ public final class MetricConverter {
   private static final class Family {
     final MetricState first;
     final List<Sample> samples = new ArrayList<>();
-    final Set<List<String>> seriesKeys = new HashSet<>();
+    final Set<SeriesKey> seriesKeys = new HashSet<>();
 
     Family(MetricState first) {
       this.first = first;
