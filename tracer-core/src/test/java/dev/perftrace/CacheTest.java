@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,35 @@ class CacheTest {
         telemetry.histogram("perftrace.cache.tier.duration", request("remote", "miss"));
     assertThat(point.getCount()).isEqualTo(1);
     assertThat(point.getSum()).isEqualTo(0.075);
+  }
+
+  @Test
+  void recordTierLatency_usesCacheTierDefaultBucketsFrom100Nanoseconds() {
+    cache.recordTierLatency("memory", true, Duration.ofNanos(150));
+
+    HistogramPointData point =
+        telemetry.histogram("perftrace.cache.tier.duration", request("memory", "hit"));
+    assertThat(point.getBoundaries()).isEqualTo(PerfTracerBuilder.DEFAULT_CACHE_TIER_BUCKETS);
+    // 150 ns falls into (100 ns, 180 ns], bucket 1 of 34
+    assertThat(point.getCounts()).hasSize(34);
+    assertThat(point.getCounts().get(1)).isEqualTo(1L);
+    assertThat(point.getCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(1L);
+  }
+
+  @Test
+  void build_customCacheTierBucketsAreUsed() {
+    // a scope of its own: instruments of one scope are shared, and the first advice wins
+    PerfTracer custom =
+        PerfTracer.builder(telemetry.sdk, "custom.cache.scope")
+            .setTicker(telemetry.ticker)
+            .setCacheTierBuckets(List.of(0.001, 0.01))
+            .build();
+    custom.cache("content", "memory").recordTierLatency("memory", false, Duration.ofMillis(5));
+
+    HistogramPointData point =
+        telemetry.histogram("perftrace.cache.tier.duration", request("memory", "miss"));
+    assertThat(point.getBoundaries()).containsExactly(0.001, 0.01);
+    assertThat(point.getCounts()).containsExactly(0L, 1L, 0L);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,9 +87,11 @@ class OperationTest {
     assertThat(point.getMin()).isEqualTo(0.25);
     assertThat(point.getMax()).isEqualTo(0.25);
     assertThat(point.getBoundaries()).isEqualTo(PerfTracerBuilder.DEFAULT_DURATION_BUCKETS);
-    // 0.25 falls into (0.1, 0.25], the ninth bucket
-    assertThat(point.getCounts()).containsExactly(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 1L, 0L, 0L, 0L,
-        0L, 0L, 0L, 0L);
+    // 0.25 falls into (0.18, 0.32], bucket 22 of 33
+    Long[] expected = new Long[33];
+    Arrays.fill(expected, 0L);
+    expected[22] = 1L;
+    assertThat(point.getCounts()).containsExactly(expected);
     assertThat(telemetry.metric("perftrace.operation.duration").orElseThrow().getUnit())
         .isEqualTo("s");
   }

@@ -60,6 +60,27 @@ class PerfTracerBuilderTest {
   }
 
   @Test
+  void setCacheTierBuckets_decreasingThrowsNamingIt() {
+    assertThatThrownBy(() -> PerfTracer.builder(otel, "s").setCacheTierBuckets(List.of(1.0, 0.5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("boundariesSeconds");
+  }
+
+  @Test
+  void setCacheTierBuckets_nullThrowsNamingIt() {
+    assertThatThrownBy(() -> PerfTracer.builder(otel, "s").setCacheTierBuckets(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("boundariesSeconds");
+  }
+
+  @Test
+  void setCacheTierBuckets_emptyThrowsNamingIt() {
+    assertThatThrownBy(() -> PerfTracer.builder(otel, "s").setCacheTierBuckets(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("boundariesSeconds");
+  }
+
+  @Test
   void setDurationBuckets_decreasingThrowsNamingIt() {
     assertThatThrownBy(() -> PerfTracer.builder(otel, "s").setDurationBuckets(List.of(1.0, 0.5)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -80,7 +80,7 @@ final class Instruments {
             .histogramBuilder("perftrace.cache.tier.duration")
             .setDescription("Latency of one cache tier's lookup.")
             .setUnit("s")
-            .setExplicitBucketBoundariesAdvice(config.durationBuckets())
+            .setExplicitBucketBoundariesAdvice(config.cacheTierBuckets())
             .build();
     rejected =
         meter

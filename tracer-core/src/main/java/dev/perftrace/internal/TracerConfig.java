@@ -17,6 +17,7 @@ public record TracerConfig(
     int maxErrorTypes,
     int maxNameLength,
     List<Double> durationBuckets,
+    List<Double> cacheTierBuckets,
     List<Long> sizeBuckets,
     Ticker ticker,
     boolean mdcEnabled,
