@@ -31,27 +31,29 @@ public final class PerfTracerBuilder {
   public static final String DEFAULT_MDC_KEY = "correlation_id";
 
   /**
-   * Default operation-duration bucket boundaries, in seconds: four per decade (1, 1.8, 3.2, 5.6)
-   * from 1 µs to 10 s, then 18, 32 and 60 s (32 boundaries, 33 buckets). Adjacent boundaries
-   * differ by at most a factor of 1.9, which keeps Prometheus {@code histogram_quantile} within
-   * 25 % of the exact p50 to p99.9 of the distributions in {@code docs/telemetry.md}.
+   * Default operation-duration bucket boundaries, in seconds: five per decade (the R5 series 1,
+   * 1.6, 2.5, 4, 6.3) from 1 µs to 10 s, then 16, 25, 40 and 60 s (40 boundaries, 41 buckets).
+   * Adjacent boundaries differ by at most a factor of 1.6, which keeps Prometheus {@code
+   * histogram_quantile} within 25 % of the exact p50 to p99.9 of the distributions in {@code
+   * docs/telemetry.md}.
    */
   public static final List<Double> DEFAULT_DURATION_BUCKETS =
       List.of(
-          1e-6, 1.8e-6, 3.2e-6, 5.6e-6, 1e-5, 1.8e-5, 3.2e-5, 5.6e-5, 1e-4, 1.8e-4, 3.2e-4, 5.6e-4,
-          1e-3, 1.8e-3, 3.2e-3, 5.6e-3, 0.01, 0.018, 0.032, 0.056, 0.1, 0.18, 0.32, 0.56, 1.0, 1.8,
-          3.2, 5.6, 10.0, 18.0, 32.0, 60.0);
+          1e-6, 1.6e-6, 2.5e-6, 4e-6, 6.3e-6, 1e-5, 1.6e-5, 2.5e-5, 4e-5, 6.3e-5, 1e-4, 1.6e-4,
+          2.5e-4, 4e-4, 6.3e-4, 1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3, 0.01, 0.016, 0.025, 0.04, 0.063,
+          0.1, 0.16, 0.25, 0.4, 0.63, 1.0, 1.6, 2.5, 4.0, 6.3, 10.0, 16.0, 25.0, 40.0, 60.0);
 
   /**
-   * Default cache-tier lookup bucket boundaries, in seconds: four per decade (1, 1.8, 3.2, 5.6)
-   * from 100 ns to 5.6 s, then 10 s (33 boundaries, 34 buckets), since a memory tier answers in
-   * well under a microsecond.
+   * Default cache-tier lookup bucket boundaries, in seconds: five per decade (1, 1.6, 2.5, 4,
+   * 6.3) from 100 ns to 10 s (41 boundaries, 42 buckets), since a memory tier answers in well
+   * under a microsecond.
    */
   public static final List<Double> DEFAULT_CACHE_TIER_BUCKETS =
       List.of(
-          1e-7, 1.8e-7, 3.2e-7, 5.6e-7, 1e-6, 1.8e-6, 3.2e-6, 5.6e-6, 1e-5, 1.8e-5, 3.2e-5, 5.6e-5,
-          1e-4, 1.8e-4, 3.2e-4, 5.6e-4, 1e-3, 1.8e-3, 3.2e-3, 5.6e-3, 0.01, 0.018, 0.032, 0.056,
-          0.1, 0.18, 0.32, 0.56, 1.0, 1.8, 3.2, 5.6, 10.0);
+          1e-7, 1.6e-7, 2.5e-7, 4e-7, 6.3e-7, 1e-6, 1.6e-6, 2.5e-6, 4e-6, 6.3e-6, 1e-5, 1.6e-5,
+          2.5e-5, 4e-5, 6.3e-5, 1e-4, 1.6e-4, 2.5e-4, 4e-4, 6.3e-4, 1e-3, 1.6e-3, 2.5e-3, 4e-3,
+          6.3e-3, 0.01, 0.016, 0.025, 0.04, 0.063, 0.1, 0.16, 0.25, 0.4, 0.63, 1.0, 1.6, 2.5, 4.0,
+          6.3, 10.0);
 
   /** Default transfer-size histogram bucket boundaries, in bytes (powers of four from 64 B). */
   public static final List<Long> DEFAULT_SIZE_BUCKETS =

@@ -7,27 +7,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The documented shape of the default bucket layouts (docs/telemetry.md): their range, and that
- * adjacent boundaries differ by at most a factor of 1.9, which bounds the interpolation error of
+ * adjacent boundaries differ by at most a factor of 1.6, which bounds the interpolation error of
  * {@code histogram_quantile} (measured by the accuracy suite in exporters/sdk).
  */
 class DefaultBucketsTest {
 
   @Test
-  void durationBuckets_span1MicrosecondTo60SecondsIn32Boundaries() {
+  void durationBuckets_span1MicrosecondTo60SecondsIn40Boundaries() {
     List<Double> b = PerfTracerBuilder.DEFAULT_DURATION_BUCKETS;
-    assertThat(b).hasSize(32);
+    assertThat(b).hasSize(40);
     assertThat(b.get(0)).isEqualTo(1e-6);
     assertThat(b.get(b.size() - 1)).isEqualTo(60.0);
-    assertThat(maxRatio(b)).isLessThanOrEqualTo(1.9);
+    assertThat(maxRatio(b)).isLessThanOrEqualTo(1.6);
   }
 
   @Test
-  void cacheTierBuckets_span100NanosecondsTo10SecondsIn33Boundaries() {
+  void cacheTierBuckets_span100NanosecondsTo10SecondsIn41Boundaries() {
     List<Double> b = PerfTracerBuilder.DEFAULT_CACHE_TIER_BUCKETS;
-    assertThat(b).hasSize(33);
+    assertThat(b).hasSize(41);
     assertThat(b.get(0)).isEqualTo(1e-7);
     assertThat(b.get(b.size() - 1)).isEqualTo(10.0);
-    assertThat(maxRatio(b)).isLessThanOrEqualTo(1.9);
+    assertThat(maxRatio(b)).isLessThanOrEqualTo(1.6);
   }
 
   @Test

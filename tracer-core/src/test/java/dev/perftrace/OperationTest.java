@@ -87,10 +87,10 @@ class OperationTest {
     assertThat(point.getMin()).isEqualTo(0.25);
     assertThat(point.getMax()).isEqualTo(0.25);
     assertThat(point.getBoundaries()).isEqualTo(PerfTracerBuilder.DEFAULT_DURATION_BUCKETS);
-    // 0.25 falls into (0.18, 0.32], bucket 22 of 33
-    Long[] expected = new Long[33];
+    // 0.25 falls into (0.16, 0.25], bucket 27 of 41
+    Long[] expected = new Long[41];
     Arrays.fill(expected, 0L);
-    expected[22] = 1L;
+    expected[27] = 1L;
     assertThat(point.getCounts()).containsExactly(expected);
     assertThat(telemetry.metric("perftrace.operation.duration").orElseThrow().getUnit())
         .isEqualTo("s");

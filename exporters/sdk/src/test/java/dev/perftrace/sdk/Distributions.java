@@ -1,0 +1,75 @@
+package dev.perftrace.sdk;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The accuracy suite's known distributions: seeded, 100,000 samples each, whole nanoseconds (as
+ * {@code recordDuration} receives them), with exact quantiles of the samples as truth.
+ */
+final class Distributions {
+
+  static final int SAMPLES = 100_000;
+  static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+
+  /** One distribution: its name (used as operation name) and its samples in nanoseconds. */
+  record Sample(String name, long[] nanos) {
+
+    /** The exact q-quantile in seconds: the nearest-rank sample, ceil(q·n)-th smallest. */
+    double exactSeconds(double q) {
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
+      int rank = (int) Math.ceil(q * sorted.length);
+      return sorted[Math.max(0, rank - 1)] / 1e9;
+    }
+
+    Duration duration(int i) {
+      return Duration.ofNanos(nanos[i]);
+    }
+  }
+
+  private Distributions() {}
+
+  /** Lognormal with the given median and σ (of the natural log), seeded. */
+  static Sample lognormal(String name, double medianSeconds, double sigma, long seed) {
+    Random random = new Random(seed);
+    long[] nanos = new long[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+      nanos[i] = toNanos(medianSeconds * Math.exp(sigma * random.nextGaussian()));
+    }
+    return new Sample(name, nanos);
+  }
+
+  /**
+   * 99 % lognormal around 200 µs and 1 % lognormal around 300 ms (σ = 1 each, as the other
+   * distributions; each sample picks its mode at random), seeded.
+   */
+  static Sample bimodal(String name, long seed) {
+    Random random = new Random(seed);
+    long[] nanos = new long[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+      double median = random.nextDouble() < 0.99 ? 200e-6 : 0.3;
+      nanos[i] = toNanos(median * Math.exp(random.nextGaussian()));
+    }
+    return new Sample(name, nanos);
+  }
+
+  /** The distributions the default explicit buckets must resolve within 25 % (issue 11). */
+  static List<Sample> explicitSuite() {
+    return List.of(
+        lognormal("lognormal_50us", 50e-6, 1.0, 11),
+        lognormal("lognormal_2ms", 2e-3, 1.0, 12),
+        bimodal("bimodal_200us_300ms", 13));
+  }
+
+  /** Signed relative error of an estimate against the exact value. */
+  static double error(double estimate, double exact) {
+    return (estimate - exact) / exact;
+  }
+
+  private static long toNanos(double seconds) {
+    return Math.max(1L, Math.round(seconds * 1e9));
+  }
+}
