@@ -42,6 +42,17 @@ final class Distributions {
     return new Sample(name, nanos);
   }
 
+  /** Log-uniform between {@code lowSeconds} and {@code highSeconds}, seeded. */
+  static Sample logUniform(String name, double lowSeconds, double highSeconds, long seed) {
+    Random random = new Random(seed);
+    double span = Math.log(highSeconds / lowSeconds);
+    long[] nanos = new long[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+      nanos[i] = toNanos(lowSeconds * Math.exp(span * random.nextDouble()));
+    }
+    return new Sample(name, nanos);
+  }
+
   /**
    * 99 % lognormal around 200 µs and 1 % lognormal around 300 ms (σ = 1 each, as the other
    * distributions; each sample picks its mode at random), seeded.
