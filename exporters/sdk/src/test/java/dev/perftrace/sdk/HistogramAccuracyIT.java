@@ -3,6 +3,7 @@ package dev.perftrace.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perftrace.PerfTracer;
+import dev.perftrace.TieredCache;
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.Distributions.Sample;
 import dev.perftrace.testing.PrometheusServer;
@@ -34,6 +35,8 @@ class HistogramAccuracyIT {
           10.0);
 
   private final List<Sample> suite = Distributions.explicitSuite();
+  /** A memory tier: lognormal around 1 µs, σ = 1 (p99.9 about 22 µs). */
+  private final Sample memoryTier = Distributions.lognormal("memory", 1e-6, 1.0, 14);
   private SdkMeterProvider meterProvider;
   private PrometheusServer prometheus;
 
@@ -49,6 +52,10 @@ class HistogramAccuracyIT {
         defaults.recordDuration(sample.name(), sample.duration(i));
         old.recordDuration(sample.name(), sample.duration(i));
       }
+    }
+    TieredCache cache = defaults.cache("content", "memory");
+    for (int i = 0; i < Distributions.SAMPLES; i++) {
+      cache.recordTierLatency("memory", true, memoryTier.duration(i));
     }
     prometheus = PrometheusServer.builder().addTarget("127.0.0.1:" + exporter.port()).start();
     prometheus.awaitTargetsUp(TIMEOUT);
@@ -100,6 +107,31 @@ class HistogramAccuracyIT {
     }
     // the 0.5 ms first bound puts most of the 50 µs lognormal into one bucket from 0
     assertThat(worst).isGreaterThan(1.0);
+  }
+
+  @Test
+  void histogramQuantile_cacheTierDefaultBuckets_within25PercentOfExactFrom1Microsecond() {
+    String selector =
+        "{otel_scope_name=\"accuracy.defaults\",perftrace_cache_name=\"content\","
+            + "perftrace_cache_tier=\"memory\",perftrace_cache_result=\"hit\"}";
+    assertThat(prometheus.awaitValue("perftrace_cache_tier_duration_seconds_count" + selector,
+            TIMEOUT))
+        .isEqualTo((double) Distributions.SAMPLES);
+    for (double q : Distributions.QUANTILES) {
+      double exact = memoryTier.exactSeconds(q);
+      double estimate =
+          prometheus
+              .value("histogram_quantile(" + q + ", perftrace_cache_tier_duration_seconds_bucket"
+                  + selector + ")")
+              .orElseThrow();
+      double error = Distributions.error(estimate, exact);
+      System.out.printf(
+          Locale.ROOT, "cache-tier memory p%s exact=%.9f promql=%.9f error=%+.1f%%%n",
+          q * 100, exact, estimate, error * 100);
+      assertThat(Math.abs(error))
+          .as("memory tier p%s: exact %s s, histogram_quantile %s s", q * 100, exact, estimate)
+          .isLessThanOrEqualTo(0.25);
+    }
   }
 
   private void awaitCount(String scope, Sample sample) {
