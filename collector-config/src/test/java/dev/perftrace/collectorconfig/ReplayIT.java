@@ -7,6 +7,7 @@ import dev.perftrace.CorrelationScope;
 import dev.perftrace.Operation;
 import dev.perftrace.PerfTracer;
 import dev.perftrace.sdk.PerfTraceSdk;
+import dev.perftrace.testing.ExternalBinaries;
 import dev.perftrace.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ class ReplayIT {
 
   @Test
   void offlineFile_replayedThroughTheAgent_everyTraceInJaeger() throws Exception {
+    ExternalBinaries.require("curl", "curl"); // the replay script's HTTP client
     Path file = tempDir.resolve("perftrace-otlp.jsonl");
     String run = UUID.randomUUID().toString();
     List<String> ids = List.of("replay-1-" + run, "replay-2-" + run, "replay-3-" + run);

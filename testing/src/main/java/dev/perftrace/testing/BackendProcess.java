@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A back-end process (the PerfTrace collector or Jaeger) started by a test with a configuration
  * file and environment variables for every address, its output in a log file, waited for through
- * its health endpoint.
+ * its health endpoint. Thread safety: {@link #log()} and the accessors are safe for concurrent use;
+ * {@link #close()} once.
  *
- * <p>Thread safety: {@link #log()} and the accessors are safe for concurrent use; {@link #close()}
- * once.
+ * <p>Ports are chosen by the test ({@code PrometheusServer.freePort()}) and passed in, because
+ * neither the collector nor Jaeger reports the port it bound when given port 0.
  */
 public final class BackendProcess implements AutoCloseable {
 

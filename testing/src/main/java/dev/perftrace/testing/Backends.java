@@ -7,8 +7,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds the back-end binaries that {@code scripts/build-backends.sh} builds from Go modules: the
  * PerfTrace Collector distribution ({@code otelcol-perftrace}) and Jaeger v2 ({@code jaeger}).
- *
- * <p>Thread safety: stateless; safe for concurrent use.
+ * Thread safety: stateless; safe for concurrent use.
  *
  * <p>Lookup: {@code $PERFTRACE_BACKENDS_DIR/bin/<name>}, where {@code PERFTRACE_BACKENDS_DIR}
  * defaults to {@code $HOME/.cache/perftrace/backends} (the script's cache directory). A missing
