@@ -154,9 +154,9 @@ class CollectorConfigTest {
     Map<String, Object> protocols = ConfigFiles.asMap(otlp.get("protocols"), "protocols");
 
     assertThat(ConfigFiles.asMap(protocols.get("grpc"), "grpc").get("endpoint"))
-        .isEqualTo("0.0.0.0:4317");
+        .isEqualTo("${env:PERFTRACE_OTLP_GRPC_ENDPOINT:-0.0.0.0:4317}");
     assertThat(ConfigFiles.asMap(protocols.get("http"), "http").get("endpoint"))
-        .isEqualTo("0.0.0.0:4318");
+        .isEqualTo("${env:PERFTRACE_OTLP_HTTP_ENDPOINT:-0.0.0.0:4318}");
     assertThat(ids(pipeline(config("agent.yaml"), "traces"), "receivers")).containsExactly("otlp");
     assertThat(ids(pipeline(config("agent.yaml"), "metrics"), "receivers")).containsExactly("otlp");
   }
@@ -168,7 +168,7 @@ class CollectorConfigTest {
 
     assertThat(exporters).containsExactly("otlp/jaeger");
     assertThat(ConfigFiles.asMap(section(config, "exporters").get("otlp/jaeger"), "otlp/jaeger"))
-        .containsEntry("endpoint", "jaeger:4317");
+        .containsEntry("endpoint", "${env:PERFTRACE_JAEGER_OTLP_ENDPOINT:-jaeger:4317}");
   }
 
   @Test
@@ -178,7 +178,7 @@ class CollectorConfigTest {
 
     assertThat(exporters).containsExactly("prometheus");
     assertThat(ConfigFiles.asMap(section(config, "exporters").get("prometheus"), "prometheus"))
-        .containsEntry("endpoint", "0.0.0.0:8889")
+        .containsEntry("endpoint", "${env:PERFTRACE_PROMETHEUS_ENDPOINT:-0.0.0.0:8889}")
         .containsEntry("enable_open_metrics", true);
   }
 

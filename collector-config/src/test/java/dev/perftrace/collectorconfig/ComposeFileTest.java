@@ -58,7 +58,7 @@ class ComposeFileTest {
         .extracting(image -> image.substring(0, image.lastIndexOf(':')))
         .containsOnly(
             "otel/opentelemetry-collector-contrib",
-            "jaegertracing/all-in-one",
+            "jaegertracing/jaeger",
             "prom/prometheus",
             "grafana/grafana");
   }
@@ -84,7 +84,10 @@ class ComposeFileTest {
   @Test
   void collectors_loadTheMountedConfigFiles() {
     Map<String, String> expected =
-        Map.of("otel-collector", "./otelcol/agent.yaml", "otel-gateway", "./otelcol/gateway.yaml");
+        Map.of(
+            "otel-collector", "./otelcol/agent.yaml",
+            "otel-gateway", "./otelcol/gateway.yaml",
+            "jaeger", "./jaeger/config.yaml");
 
     expected.forEach(
         (name, hostFile) -> {
@@ -124,5 +127,34 @@ class ComposeFileTest {
     assertThat(strings(service("otel-gateway").get("profiles"), "profiles"))
         .containsExactly("gateway");
     assertThat(service("otel-collector")).doesNotContainKey("profiles");
+  }
+
+  @Test
+  void imageVersions_matchTheVersionsBuiltHere() throws Exception {
+    String manifest = Files.readString(ConfigFiles.resolve("otelcol/builder-config.yaml"));
+    java.util.regex.Matcher contrib =
+        java.util.regex.Pattern.compile(
+                "opentelemetry-collector-contrib/\\S+ v(\\d+\\.\\d+\\.\\d+)")
+            .matcher(manifest);
+    List<String> contribVersions = new ArrayList<>();
+    while (contrib.find()) {
+      contribVersions.add(contrib.group(1));
+    }
+    assertThat(contribVersions).isNotEmpty().containsOnly("0.165.1");
+    assertThat(service("otel-collector").get("image"))
+        .isEqualTo("otel/opentelemetry-collector-contrib:" + contribVersions.get(0));
+    assertThat(service("otel-gateway").get("image"))
+        .isEqualTo("otel/opentelemetry-collector-contrib:" + contribVersions.get(0));
+
+    // Jaeger v2 releases 2.N as Go module v1.(N+63): v1.76.0 is 2.13.0.
+    String goMod = Files.readString(ConfigFiles.resolve("jaeger/go.mod"));
+    java.util.regex.Matcher jaeger =
+        java.util.regex.Pattern.compile("github.com/jaegertracing/jaeger v1\\.(\\d+)\\.(\\d+)\\b")
+            .matcher(goMod);
+    assertThat(jaeger.find()).as(goMod).isTrue();
+    String imageVersion =
+        "2." + (Integer.parseInt(jaeger.group(1)) - 63) + "." + jaeger.group(2);
+    assertThat(imageVersion).isEqualTo("2.13.0");
+    assertThat(service("jaeger").get("image")).isEqualTo("jaegertracing/jaeger:" + imageVersion);
   }
 }

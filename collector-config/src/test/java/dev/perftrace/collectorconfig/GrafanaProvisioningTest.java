@@ -127,6 +127,28 @@ class GrafanaProvisioningTest {
   }
 
   @Test
+  void datasourceUrls_matchTheComposeServicesAndTheirConfiguredPorts() {
+    Map<String, Object> services = ComposeFileTest.services();
+    assertThat(services).containsKeys("prometheus", "jaeger");
+    assertThat(ComposeFileTest.strings(ComposeFileTest.service("prometheus").get("ports"), "ports"))
+        .contains("9090:9090");
+    assertThat(ComposeFileTest.strings(ComposeFileTest.service("jaeger").get("ports"), "ports"))
+        .contains("16686:16686");
+    // The Jaeger query API listens (by default, i.e. in compose) on the port the datasource uses.
+    Map<String, Object> query =
+        ConfigFiles.asMap(
+            ConfigFiles.asMap(
+                    ConfigFiles.yaml(ConfigFiles.resolve("jaeger/config.yaml")).get("extensions"),
+                    "extensions")
+                .get("jaeger_query"),
+            "jaeger_query");
+    assertThat(ConfigFiles.asMap(query.get("http"), "http"))
+        .containsEntry("endpoint", "${env:PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT:-0.0.0.0:16686}");
+    // Prometheus scrapes the agent's prometheus exporter at its default port.
+    assertThat(ConfigFiles.prometheusConfig()).content().contains("otel-collector:8889");
+  }
+
+  @Test
   void dashboardProvider_readsWhereComposeMountsTheDashboards() {
     Object providers =
         ConfigFiles.yaml(ConfigFiles.resolve("grafana/provisioning/dashboards/dashboards.yaml"))

@@ -1,5 +1,8 @@
 package dev.perftrace.report;
 
+import dev.perftrace.report.internal.CorrelatedOperations;
+import dev.perftrace.report.internal.CorrelationPatterns;
+import dev.perftrace.report.internal.JaegerTraces;
 import dev.perftrace.report.internal.PrometheusSource;
 import dev.perftrace.report.internal.Renderer;
 import dev.perftrace.report.internal.ReportData;
@@ -28,7 +31,11 @@ import picocli.CommandLine.Spec;
  * Prometheus server as text, Markdown or JSON, once or, with {@code --watch}, refreshed until
  * interrupted. Thread safety: run it once, from {@link #main}; not for concurrent use.
  *
- * <p>Exit codes: 0 success; 1 source unreachable or its answer unparsable; 2 usage error.
+ * <p>With {@code --jaeger}: a correlated request's operations ({@code --correlation-id}) or a
+ * service's correlation patterns ({@code --service S --patterns}), read from Jaeger's query API.
+ *
+ * <p>Exit codes: 0 success; 1 source unreachable, its answer unparsable, or no trace with the
+ * correlation ID; 2 usage error.
  */
 @Command(
     name = "perftrace-report",
@@ -42,7 +49,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:source unreachable, or its answer unparsable",
+      "1:source unreachable, its answer unparsable, or no trace with the correlation ID",
       "2:usage error"
     })
 public final class ReportCommand implements Callable<Integer> {
@@ -92,7 +99,42 @@ public final class ReportCommand implements Callable<Integer> {
         required = true,
         description = "Prometheus server base URL, e.g. http://localhost:9090")
     URI prometheus;
+
+    @Option(
+        names = "--jaeger",
+        paramLabel = "URL",
+        required = true,
+        description =
+            "Jaeger query base URL, e.g. http://localhost:16686; with --correlation-id or"
+                + " --service S --patterns")
+    URI jaeger;
   }
+
+  @Option(
+      names = "--correlation-id",
+      paramLabel = "ID",
+      description = "With --jaeger: the operations of this request as a tree")
+  String correlationId;
+
+  @Option(
+      names = "--service",
+      paramLabel = "NAME",
+      description = "With --jaeger: the service to search (--patterns needs it)")
+  String service;
+
+  @Option(
+      names = "--patterns",
+      description =
+          "With --jaeger --service: most frequent operation co-occurrences and slowest paths"
+              + " over recent traces")
+  boolean patterns;
+
+  @Option(
+      names = "--traces",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "With --jaeger: how many recent traces to read (default: ${DEFAULT-VALUE})")
+  int traces;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
@@ -177,6 +219,13 @@ public final class ReportCommand implements Callable<Integer> {
     if (watch != null && (watch.isZero() || watch.isNegative())) {
       throw new ParameterException(spec.commandLine(), "--watch must be positive");
     }
+    if (source.jaeger != null) {
+      return jaeger();
+    }
+    if (correlationId != null || patterns || service != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--correlation-id, --service and --patterns need --jaeger");
+    }
     ReportSource reportSource =
         source.scrape != null
             ? new ScrapeSource(source.scrape)
@@ -220,6 +269,53 @@ public final class ReportCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
         return 0;
       }
+    }
+  }
+
+  /** {@code --jaeger}: a correlated request's operation tree, or the service's patterns. */
+  private int jaeger() {
+    if ((correlationId == null) == !patterns) {
+      throw new ParameterException(
+          spec.commandLine(), "--jaeger needs exactly one of --correlation-id ID or --patterns");
+    }
+    if (patterns && service == null) {
+      throw new ParameterException(spec.commandLine(), "--patterns needs --service NAME");
+    }
+    if (watch != null) {
+      throw new ParameterException(spec.commandLine(), "--watch does not apply to --jaeger");
+    }
+    if (traces < 1) {
+      throw new ParameterException(spec.commandLine(), "--traces must be at least 1, was " + traces);
+    }
+    JaegerTraces jaeger = new JaegerTraces(source.jaeger);
+    try {
+      if (patterns) {
+        CorrelationPatterns p =
+            new CorrelationPatterns(service, jaeger.recent(service, traces), top);
+        out.print(format == ReportFormat.JSON ? p.json()
+            : format == ReportFormat.MARKDOWN ? p.markdown() : p.text());
+      } else {
+        CorrelatedOperations ops =
+            new CorrelatedOperations(
+                correlationId, jaeger.byCorrelationId(correlationId, service, traces));
+        if (ops.isEmpty()) {
+          err.println(
+              "perftrace-report: no trace with perftrace.correlation_id=" + correlationId
+                  + " in Jaeger at " + source.jaeger
+                  + (service != null ? " (service " + service + ")" : ""));
+          return EXIT_SOURCE;
+        }
+        out.print(format == ReportFormat.JSON ? ops.json()
+            : format == ReportFormat.MARKDOWN ? ops.markdown() : ops.text());
+      }
+      out.flush();
+      return 0;
+    } catch (UncheckedIOException e) {
+      err.println("perftrace-report: " + describe(e));
+      return EXIT_SOURCE;
+    } catch (RuntimeException e) {
+      err.println("perftrace-report: unexpected answer from Jaeger at " + source.jaeger + ": " + e);
+      return EXIT_SOURCE;
     }
   }
 
