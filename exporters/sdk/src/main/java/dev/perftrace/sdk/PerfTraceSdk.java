@@ -9,7 +9,7 @@ import dev.perftrace.exporter.otlp.Signal;
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.internal.SdkConfig;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.instrumentation.runtimemetrics.java8.RuntimeMetrics;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.lang.System.Logger.Level;
@@ -48,7 +48,7 @@ public final class PerfTraceSdk implements AutoCloseable {
   private final Map<Signal, ExportGuard> guards;
   private final PrometheusExporter prometheus;
   private final AutoCloseable selfMetrics;
-  private final RuntimeMetrics runtimeMetrics;
+  private final RuntimeTelemetry runtimeMetrics;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,7 +65,7 @@ public final class PerfTraceSdk implements AutoCloseable {
     this.selfMetrics =
         ExportGuard.registerSelfMetrics(
             sdk.getMeterProvider().get("dev.perftrace.sdk"), this.guards.values());
-    this.runtimeMetrics = RuntimeMetrics.create(sdk);
+    this.runtimeMetrics = RuntimeTelemetry.create(sdk);
     if (registerShutdownHook) {
       shutdownHook = new Thread(this::closeFromHook, "perftrace-sdk-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);

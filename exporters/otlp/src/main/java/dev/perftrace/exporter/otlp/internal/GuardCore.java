@@ -3,10 +3,7 @@ package dev.perftrace.exporter.otlp.internal;
 import dev.perftrace.exporter.otlp.CircuitState;
 import dev.perftrace.exporter.otlp.DropReason;
 import dev.perftrace.exporter.otlp.Signal;
-import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.Clock;
-import io.opentelemetry.sdk.common.export.GrpcResponse;
-import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpTimeoutException;
@@ -206,12 +203,6 @@ public final class GuardCore {
   /** Returns true when {@code error} is a deadline or timeout. */
   static boolean isTimeout(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof FailedExportException.GrpcExportException) {
-        GrpcResponse response = ((FailedExportException.GrpcExportException) t).getResponse();
-        if (response != null && response.getStatusCode() == GrpcStatusCode.DEADLINE_EXCEEDED) {
-          return true;
-        }
-      }
       if (t instanceof HttpTimeoutException
           || t instanceof InterruptedIOException
           || t instanceof TimeoutException) {
@@ -227,17 +218,9 @@ public final class GuardCore {
   /** Describes {@code error} in one short line with secrets masked. */
   String describe(Throwable error) {
     String text;
-    if (error instanceof FailedExportException.GrpcExportException
-        && ((FailedExportException.GrpcExportException) error).getResponse() != null) {
-      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
-      String description = response.getStatusDescription();
-      text = "gRPC " + response.getStatusCode() + (description == null ? "" : ": " + description);
-    } else if (error instanceof FailedExportException.HttpExportException
-        && ((FailedExportException.HttpExportException) error).getResponse() != null) {
-      text =
-          "HTTP "
-              + ((FailedExportException.HttpExportException) error).getResponse().getStatusCode();
-    } else if (error == null) {
+    // OpenTelemetry's exporters report a failed export with an exception type of an internal
+    // package; PerfTrace reads only the public Throwable view of it (type name and cause chain).
+    if (error == null) {
       text = "export failed";
     } else {
       Throwable root = error;
