@@ -3,7 +3,10 @@ package dev.perftrace.exporter.otlp.internal;
 import dev.perftrace.exporter.otlp.CircuitState;
 import dev.perftrace.exporter.otlp.DropReason;
 import dev.perftrace.exporter.otlp.Signal;
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpTimeoutException;
@@ -124,12 +127,32 @@ public final class GuardCore {
     }
   }
 
-  /** Records a failed export of {@code items} (dropped as failed or timed out). */
+  /**
+   * Records a failed export of {@code items} (dropped as failed or timed out). A batch the
+   * collector answered and rejected as such ({@link #isBatchRejected}) counts as failed but says
+   * nothing about the endpoint: it neither opens the circuit nor adds to the consecutive
+   * failures, and as a half-open trial it closes the circuit (the collector is answering).
+   */
   public void onFailure(int items, Throwable error) {
     failures.increment();
     DropReason reason = isTimeout(error) ? DropReason.TIMEOUT : DropReason.EXPORT_FAILED;
     dropped.get(reason).add(items);
     String description = describe(error);
+    if (isBatchRejected(error)) {
+      synchronized (this) {
+        lastFailure = Instant.ofEpochSecond(0, clock.now());
+        lastError = description;
+        if (circuit == CircuitState.HALF_OPEN) {
+          circuit = CircuitState.CLOSED;
+          consecutiveFailures = 0;
+        }
+        trialInFlight = false;
+      }
+      LOGGER.log(
+          Level.DEBUG,
+          "OTLP " + signal.attributeValue() + " batch rejected (" + description + ")");
+      return;
+    }
     boolean opened = false;
     synchronized (this) {
       consecutiveFailures++;
@@ -203,6 +226,12 @@ public final class GuardCore {
   /** Returns true when {@code error} is a deadline or timeout. */
   static boolean isTimeout(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof FailedExportException.GrpcExportException) {
+        GrpcResponse response = ((FailedExportException.GrpcExportException) t).getResponse();
+        if (response != null && response.getStatusCode() == GrpcStatusCode.DEADLINE_EXCEEDED) {
+          return true;
+        }
+      }
       if (t instanceof HttpTimeoutException
           || t instanceof InterruptedIOException
           || t instanceof TimeoutException) {
@@ -215,12 +244,40 @@ public final class GuardCore {
     return false;
   }
 
+  /**
+   * Returns true when the collector answered and rejected this one batch, a non-retryable
+   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT}, HTTP 400 or 413.
+   * (UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED and the like fail every batch alike and
+   * count towards opening the circuit.)
+   */
+  static boolean isBatchRejected(Throwable error) {
+    if (error instanceof FailedExportException.GrpcExportException) {
+      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
+      return response != null && response.getStatusCode() == GrpcStatusCode.INVALID_ARGUMENT;
+    }
+    if (error instanceof FailedExportException.HttpExportException) {
+      io.opentelemetry.sdk.common.export.HttpResponse response =
+          ((FailedExportException.HttpExportException) error).getResponse();
+      return response != null
+          && (response.getStatusCode() == 400 || response.getStatusCode() == 413);
+    }
+    return false;
+  }
+
   /** Describes {@code error} in one short line with secrets masked. */
   String describe(Throwable error) {
     String text;
-    // OpenTelemetry's exporters report a failed export with an exception type of an internal
-    // package; PerfTrace reads only the public Throwable view of it (type name and cause chain).
-    if (error == null) {
+    if (error instanceof FailedExportException.GrpcExportException
+        && ((FailedExportException.GrpcExportException) error).getResponse() != null) {
+      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
+      String description = response.getStatusDescription();
+      text = "gRPC " + response.getStatusCode() + (description == null ? "" : ": " + description);
+    } else if (error instanceof FailedExportException.HttpExportException
+        && ((FailedExportException.HttpExportException) error).getResponse() != null) {
+      text =
+          "HTTP "
+              + ((FailedExportException.HttpExportException) error).getResponse().getStatusCode();
+    } else if (error == null) {
       text = "export failed";
     } else {
       Throwable root = error;
