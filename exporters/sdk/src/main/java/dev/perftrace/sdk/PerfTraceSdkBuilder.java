@@ -60,6 +60,8 @@ public final class PerfTraceSdkBuilder {
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final AttributeKey<String> SERVICE_INSTANCE_ID =
       AttributeKey.stringKey("service.instance.id");
+  /** One {@code service.instance.id} per JVM (a replica), when no detector or setting gives one. */
+  private static final String JVM_INSTANCE_ID = UUID.randomUUID().toString();
   private static final String PROMETHEUS_HOST = "otel.exporter.prometheus.host";
   private static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
 
@@ -296,8 +298,8 @@ public final class PerfTraceSdkBuilder {
    * Adds the builder's service name and attributes under OpenTelemetry's precedence: {@code
    * otel.service.name} over {@code service.name} in {@code otel.resource.attributes}, both over
    * the builder; a key in {@code otel.resource.attributes} wins over the builder's; keys in
-   * {@code otel.resource.disabled.keys} stay out. Adds a random {@code service.instance.id} when
-   * none is set, so that every replica is told apart.
+   * {@code otel.resource.disabled.keys} stay out. Adds a random {@code service.instance.id}, one per
+   * JVM, when no detector or setting gives one, so that every replica is told apart.
    */
   private static Resource resource(
       Resource resource,
@@ -325,7 +327,7 @@ public final class PerfTraceSdkBuilder {
       merged =
           merged.merge(
               Resource.create(
-                  Attributes.of(SERVICE_INSTANCE_ID, UUID.randomUUID().toString())));
+                  Attributes.of(SERVICE_INSTANCE_ID, JVM_INSTANCE_ID)));
     }
     return merged;
   }
