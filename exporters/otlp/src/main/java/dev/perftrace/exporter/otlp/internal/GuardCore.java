@@ -246,11 +246,15 @@ public final class GuardCore {
 
   /**
    * Returns true when the collector answered and rejected this one batch, a non-retryable
-   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT}, HTTP 400 or 413.
+   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT}, HTTP 400 or 413,
+   * or a batch larger than the OTLP-JSON file's size cap.
    * (UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED and the like fail every batch alike and
    * count towards opening the circuit.)
    */
   static boolean isBatchRejected(Throwable error) {
+    if (error instanceof FileCapExceededException) {
+      return true;
+    }
     if (error instanceof FailedExportException.GrpcExportException) {
       GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
       return response != null && response.getStatusCode() == GrpcStatusCode.INVALID_ARGUMENT;
