@@ -397,7 +397,14 @@ public final class PerfTraceSdkBuilder {
               }
             }
             if (message.contains("header")) {
-              named.add(k);
+              List<String> names = new ArrayList<>();
+              for (String entry : v.split(",")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                  names.add(entry.substring(0, eq).trim());
+                }
+              }
+              named.add(k + (names.isEmpty() ? "" : " with headers " + names));
             }
           } else if (v.trim().length() >= 2 && message.contains(v.trim())) {
             named.add(k + "=" + v.trim());

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,7 @@ class PerfTraceSdkIT {
     }
   }
 
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
   @Test
   void build_httpProtocol_appendsSignalPathAndSpansArrive() {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start();

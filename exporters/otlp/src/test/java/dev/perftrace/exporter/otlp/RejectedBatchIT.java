@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +58,7 @@ class RejectedBatchIT {
     }
   }
 
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
   @Test
   void httpBadRequest_fourBatches_countedFailedCircuitStaysClosed() throws IOException {
     AtomicInteger requests = new AtomicInteger();
