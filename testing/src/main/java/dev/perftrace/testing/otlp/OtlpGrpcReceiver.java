@@ -16,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -61,6 +62,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final boolean tls;
   private final AtomicReference<Failures> failNext = new AtomicReference<>();
   private volatile long answerDelayNanos;
+  private volatile String partialSuccessMessage = "";
 
   private OtlpGrpcReceiver(int port, byte[] certificateChainPem, byte[] privateKeyPem) {
     this(port, certificateChainPem, privateKeyPem, null);
@@ -165,6 +167,14 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
     answerDelayNanos = delay.toNanos();
+  }
+
+  /**
+   * Makes accepted trace answers carry an OTLP partial success with {@code errorMessage} (and no
+   * rejected spans): a non-empty response message of a known size. {@code ""} turns it off.
+   */
+  public void setPartialSuccessMessage(String errorMessage) {
+    partialSuccessMessage = requireNonNull(errorMessage, "errorMessage");
   }
 
   /** Returns the bound port. */
@@ -319,7 +329,14 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         StreamObserver<ExportTraceServiceResponse> responseObserver) {
       if (admit(responseObserver)) {
         state.addTraces(request);
-        responseObserver.onNext(ExportTraceServiceResponse.getDefaultInstance());
+        String message = partialSuccessMessage;
+        responseObserver.onNext(
+            message.isEmpty()
+                ? ExportTraceServiceResponse.getDefaultInstance()
+                : ExportTraceServiceResponse.newBuilder()
+                    .setPartialSuccess(
+                        ExportTracePartialSuccess.newBuilder().setErrorMessage(message))
+                    .build());
         responseObserver.onCompleted();
       }
     }

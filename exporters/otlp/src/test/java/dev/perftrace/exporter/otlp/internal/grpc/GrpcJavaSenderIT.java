@@ -14,6 +14,7 @@ import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.GrpcResponse;
 import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
@@ -437,6 +438,51 @@ class GrpcJavaSenderIT {
     assertThat(shutdown.isSuccess()).isTrue();
     assertThat(sender.channel().isTerminated()).isTrue();
     assertThat(elapsedMillis).isLessThan(GrpcJavaSender.SHUTDOWN_GRACE.toMillis() / 2);
+  }
+
+  @Test
+  void response_underTheMaxSize_isHandedOverUnframed() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      String message = "x".repeat(200);
+      receiver.setPartialSuccessMessage(message);
+      GrpcJavaSender sender =
+          GrpcJavaSender.create(new TestSenderConfig(receiver.endpoint(), null, 4L * 1024 * 1024));
+      try {
+        GrpcResponse response = (GrpcResponse) send(sender).join();
+        assertThat(response.getStatusCode()).isEqualTo(GrpcStatusCode.OK);
+        assertThat(
+                ExportTraceServiceResponse.parseFrom(response.getResponseMessage())
+                    .getPartialSuccess()
+                    .getErrorMessage())
+            .isEqualTo(message);
+      } finally {
+        sender.shutdown().join(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  @Test
+  void response_overTheConfiguredMaxSize_failsTheCall() throws Exception {
+    boolean spiHasMaxSize;
+    try {
+      io.opentelemetry.sdk.common.export.GrpcSenderConfig.class.getMethod("getMaxResponseBodySize");
+      spiHasMaxSize = true;
+    } catch (NoSuchMethodException e) {
+      spiHasMaxSize = false; // 1.59, 1.60: the 4 MiB default applies
+    }
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      receiver.setPartialSuccessMessage("x".repeat(200));
+      GrpcJavaSender sender =
+          GrpcJavaSender.create(new TestSenderConfig(receiver.endpoint(), null, 64));
+      try {
+        GrpcResponse response = (GrpcResponse) send(sender).join();
+        assertThat(response.getStatusCode())
+            .isEqualTo(spiHasMaxSize ? GrpcStatusCode.RESOURCE_EXHAUSTED : GrpcStatusCode.OK);
+        assertThat(receiver.traceRequests()).hasSize(1); // the request itself arrived
+      } finally {
+        sender.shutdown().join(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
   }
 
   /** Sends one empty trace request; completes with the GrpcResponse or exceptionally. */
