@@ -523,6 +523,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     INSTANCE;
 
     @Override
+    @SuppressWarnings("deprecation") // deprecated from 1.6x; still abstract in 1.59
     public Iterable<String> keys(Map<String, String> carrier) {
       return carrier.keySet();
     }
@@ -557,6 +558,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // deprecated from 1.6x; still abstract in 1.59
     public Iterable<String> keys(C carrier) {
       return delegate.keys(carrier);
     }

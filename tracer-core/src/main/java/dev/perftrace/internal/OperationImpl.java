@@ -4,7 +4,6 @@ import dev.perftrace.Operation;
 import dev.perftrace.PerfAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
@@ -157,12 +156,6 @@ final class OperationImpl implements Operation, Span {
 
   @Override
   public Span setAttribute(String key, boolean value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(String key, Value<?> value) {
     span.setAttribute(key, value);
     return this;
   }

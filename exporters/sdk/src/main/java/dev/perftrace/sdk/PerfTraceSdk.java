@@ -9,7 +9,7 @@ import dev.perftrace.exporter.otlp.Signal;
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.internal.SdkConfig;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.instrumentation.runtimemetrics.java8.RuntimeMetrics;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.lang.System.Logger.Level;
@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,9 +49,10 @@ public final class PerfTraceSdk implements AutoCloseable {
   private final Map<Signal, ExportGuard> guards;
   private final PrometheusExporter prometheus;
   private final AutoCloseable selfMetrics;
-  private final RuntimeMetrics runtimeMetrics;
+  private final RuntimeTelemetry runtimeMetrics;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch closeDone = new CountDownLatch(1);
 
   PerfTraceSdk(
       OpenTelemetrySdk sdk,
@@ -65,7 +67,7 @@ public final class PerfTraceSdk implements AutoCloseable {
     this.selfMetrics =
         ExportGuard.registerSelfMetrics(
             sdk.getMeterProvider().get("dev.perftrace.sdk"), this.guards.values());
-    this.runtimeMetrics = RuntimeMetrics.create(sdk);
+    this.runtimeMetrics = RuntimeTelemetry.create(sdk);
     if (registerShutdownHook) {
       shutdownHook = new Thread(this::closeFromHook, "perftrace-sdk-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -125,10 +127,19 @@ public final class PerfTraceSdk implements AutoCloseable {
     return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
   }
 
-  /** Flushes and shuts everything down (waits at most 10 s); idempotent. */
+  /**
+   * Flushes and shuts everything down, returning within 10 s (plus the time to stop the runtime
+   * and self-metrics) even when the collector hangs; idempotent. A second call while the first is
+   * flushing waits for it within the same bound.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      try {
+        closeDone.await(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
     if (shutdownHook != null) {
@@ -144,21 +155,50 @@ public final class PerfTraceSdk implements AutoCloseable {
   private void closeFromHook() {
     if (closed.compareAndSet(false, true)) {
       shutdown();
+    } else {
+      // close() is under way on another thread: keep the JVM alive until it has flushed.
+      try {
+        closeDone.await(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   private void shutdown() {
-    // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
-    CompletableResultCode result = sdk.shutdown();
-    result.join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    if (!result.isSuccess()) {
-      LOGGER.log(Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
-    }
     try {
-      runtimeMetrics.close();
-      selfMetrics.close();
-    } catch (Exception e) {
-      LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
+      // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
+      // It runs on its own thread so that an exporter blocking in shutdown (a hung collector)
+      // cannot hold close() past CLOSE_TIMEOUT.
+      CompletableResultCode result = new CompletableResultCode();
+      Thread worker =
+          new Thread(
+              () -> {
+                CompletableResultCode r = sdk.shutdown();
+                r.whenComplete(() -> {
+                  if (r.isSuccess()) {
+                    result.succeed();
+                  } else {
+                    result.fail();
+                  }
+                });
+              },
+              "perftrace-sdk-close");
+      worker.setDaemon(true);
+      worker.start();
+      result.join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!result.isSuccess()) {
+        LOGGER.log(
+            Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
+      }
+      try {
+        runtimeMetrics.close();
+        selfMetrics.close();
+      } catch (Exception e) {
+        LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
+      }
+    } finally {
+      closeDone.countDown();
     }
   }
 

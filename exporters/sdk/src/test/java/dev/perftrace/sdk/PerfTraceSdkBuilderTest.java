@@ -163,4 +163,34 @@ class PerfTraceSdkBuilderTest {
         .hasMessageContaining("otel.exporter.otlp.traces.headers")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0k3n"));
   }
+
+  @Test
+  void build_unwritableOtlpFile_failsNamingPerftraceOtlpFile() throws Exception {
+    java.nio.file.Path notADirectory =
+        java.nio.file.Files.writeString(tempDir.resolve("plain-file"), "x");
+    assertThatThrownBy(
+            () ->
+                PerfTraceSdk.builder()
+                    .setPrometheusEnabled(false)
+                    .setShutdownHook(false)
+                    .setOtlpFile(notADirectory.resolve("out.jsonl"))
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("perftrace.otlp.file")
+        .hasMessageContaining("out.jsonl");
+  }
+
+  @Test
+  void build_invalidFileCap_failsNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                PerfTraceSdk.builder()
+                    .setPrometheusEnabled(false)
+                    .setShutdownHook(false)
+                    .setOtlpFile(tempDir.resolve("cap.jsonl"))
+                    .setConfigProperties(Map.of("perftrace.otlp.file.max.bytes", "0"))
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("perftrace.otlp.file.max.bytes");
+  }
 }

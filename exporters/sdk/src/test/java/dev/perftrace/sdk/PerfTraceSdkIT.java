@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,7 @@ class PerfTraceSdkIT {
     }
   }
 
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
   @Test
   void build_httpProtocol_appendsSignalPathAndSpansArrive() {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
@@ -125,7 +127,7 @@ class PerfTraceSdkIT {
       assertThat(receiver.requestHeaders().get(0))
           .containsEntry("x-api-key", "abc=123")
           .containsEntry("content-encoding", "gzip");
-      assertThat(sdk.toString()).doesNotContain("abc=123").contains("x-api-key=****");
+      assertThat(sdk.toString()).doesNotContain("abc=123").doesNotContain("abc%3D123");
     }
   }
 

@@ -9,11 +9,14 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -23,12 +26,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 
 /**
  * A real OTLP/gRPC receiver for tests, built from grpc-java and the {@code opentelemetry-proto}
@@ -54,13 +60,33 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final List<StreamObserver<?>> hanging = new ArrayList<>(); // guarded by itself
   private final Server server;
   private final boolean tls;
+  private final AtomicReference<Failures> failNext = new AtomicReference<>();
+  private volatile long answerDelayNanos;
+  private volatile String partialSuccessMessage = "";
 
   private OtlpGrpcReceiver(int port, byte[] certificateChainPem, byte[] privateKeyPem) {
+    this(port, certificateChainPem, privateKeyPem, null);
+  }
+
+  private OtlpGrpcReceiver(
+      int port, byte[] certificateChainPem, byte[] privateKeyPem, byte[] trustedClientPem) {
     this.tls = certificateChainPem != null;
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    if (tls) {
+    if (trustedClientPem != null) {
+      try {
+        builder.sslContext(
+            GrpcSslContexts.forServer(
+                    new ByteArrayInputStream(certificateChainPem),
+                    new ByteArrayInputStream(privateKeyPem))
+                .trustManager(new ByteArrayInputStream(trustedClientPem))
+                .clientAuth(ClientAuth.REQUIRE)
+                .build());
+      } catch (SSLException e) {
+        throw new IllegalArgumentException("invalid certificate or key: " + e.getMessage(), e);
+      }
+    } else if (tls) {
       builder.useTransportSecurity(
           new ByteArrayInputStream(certificateChainPem), new ByteArrayInputStream(privateKeyPem));
     }
@@ -98,6 +124,57 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     requireNonNull(certificateChainPem, "certificateChainPem");
     requireNonNull(privateKeyPem, "privateKeyPem");
     return new OtlpGrpcReceiver(0, certificateChainPem.clone(), privateKeyPem.clone());
+  }
+
+  /**
+   * Starts a TLS receiver that requires a client certificate (mutual TLS): it serves {@code
+   * certificateChainPem} with {@code privateKeyPem} and accepts only clients whose certificate is
+   * issued by (or is) one of {@code trustedClientCertificatesPem}; other handshakes fail.
+   */
+  public static OtlpGrpcReceiver startMutualTls(
+      byte[] certificateChainPem, byte[] privateKeyPem, byte[] trustedClientCertificatesPem) {
+    requireNonNull(certificateChainPem, "certificateChainPem");
+    requireNonNull(privateKeyPem, "privateKeyPem");
+    requireNonNull(trustedClientCertificatesPem, "trustedClientCertificatesPem");
+    return new OtlpGrpcReceiver(
+        0,
+        certificateChainPem.clone(),
+        privateKeyPem.clone(),
+        trustedClientCertificatesPem.clone());
+  }
+
+  /**
+   * Answers the next {@code count} export calls with {@code code} (not recorded, but counted in
+   * {@link #attempts()} and {@link #requestHeaders()}), whatever the behavior; then the behavior
+   * applies again. For example {@code failNext(1, Status.Code.UNAVAILABLE)}: unavailable once,
+   * then OK.
+   */
+  public void failNext(int count, Status.Code code) {
+    requireNonNull(code, "code");
+    if (count < 0 || code == Status.Code.OK) {
+      throw new IllegalArgumentException("count must be >= 0 and code not OK: " + count + ", " + code);
+    }
+    failNext.set(count == 0 ? null : new Failures(count, code));
+  }
+
+  /**
+   * Delays every accepted answer by {@code delay} (on the receiver's call thread): a slow
+   * collector whose calls are in flight for that long. {@link Duration#ZERO} turns it off.
+   */
+  public void setAnswerDelay(Duration delay) {
+    requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    answerDelayNanos = delay.toNanos();
+  }
+
+  /**
+   * Makes accepted trace answers carry an OTLP partial success with {@code errorMessage} (and no
+   * rejected spans): a non-empty response message of a known size. {@code ""} turns it off.
+   */
+  public void setPartialSuccessMessage(String errorMessage) {
+    partialSuccessMessage = requireNonNull(errorMessage, "errorMessage");
   }
 
   /** Returns the bound port. */
@@ -200,6 +277,18 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   /** Returns true when the request should be recorded and answered with success. */
   private boolean admit(StreamObserver<?> observer) {
+    Failures failures = failNext.get();
+    while (failures != null) {
+      Failures next = failures.remaining == 1 ? null : new Failures(failures.remaining - 1, failures.code);
+      if (failNext.compareAndSet(failures, next)) {
+        observer.onError(
+            Status.fromCode(failures.code)
+                .withDescription("receiver told to fail this call")
+                .asRuntimeException());
+        return false;
+      }
+      failures = failNext.get();
+    }
     switch (state.behavior()) {
       case UNAVAILABLE:
         observer.onError(
@@ -211,7 +300,25 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         }
         return false;
       default:
+        long delay = answerDelayNanos;
+        if (delay > 0) {
+          try {
+            TimeUnit.NANOSECONDS.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         return true;
+    }
+  }
+
+  private static final class Failures {
+    final int remaining;
+    final Status.Code code;
+
+    Failures(int remaining, Status.Code code) {
+      this.remaining = remaining;
+      this.code = code;
     }
   }
 
@@ -222,7 +329,14 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         StreamObserver<ExportTraceServiceResponse> responseObserver) {
       if (admit(responseObserver)) {
         state.addTraces(request);
-        responseObserver.onNext(ExportTraceServiceResponse.getDefaultInstance());
+        String message = partialSuccessMessage;
+        responseObserver.onNext(
+            message.isEmpty()
+                ? ExportTraceServiceResponse.getDefaultInstance()
+                : ExportTraceServiceResponse.newBuilder()
+                    .setPartialSuccess(
+                        ExportTracePartialSuccess.newBuilder().setErrorMessage(message))
+                    .build());
         responseObserver.onCompleted();
       }
     }

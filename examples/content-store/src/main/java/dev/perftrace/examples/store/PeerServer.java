@@ -57,6 +57,7 @@ public final class PeerServer implements AutoCloseable {
   private static final TextMapGetter<Headers> HEADERS =
       new TextMapGetter<>() {
         @Override
+        @SuppressWarnings("deprecation") // deprecated from 1.6x; still abstract in 1.59
         public Iterable<String> keys(Headers carrier) {
           return carrier.keySet();
         }

@@ -2,13 +2,9 @@ package dev.perftrace.exporter.otlp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.perftrace.exporter.otlp.internal.ChannelOwningMetricExporter;
-import dev.perftrace.exporter.otlp.internal.ChannelOwningSpanExporter;
-import dev.perftrace.exporter.otlp.internal.GrpcChannels;
-import dev.perftrace.exporter.otlp.internal.LineAtomicOutputStream;
-import io.grpc.ManagedChannel;
-import io.opentelemetry.exporter.logging.otlp.internal.metrics.OtlpStdoutMetricExporter;
-import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporter;
+import dev.perftrace.exporter.otlp.internal.JsonLinesFile;
+import dev.perftrace.exporter.otlp.internal.JsonLinesMetricExporter;
+import dev.perftrace.exporter.otlp.internal.JsonLinesSpanExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -20,18 +16,14 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Creates OpenTelemetry's OTLP exporters configured from {@link OtlpSettings}: OTLP/gRPC over
- * grpc-java ({@code OtlpGrpc*Exporter} with the grpc-java sender and a channel PerfTrace builds,
- * so that a custom CA and the connect timeout apply), OTLP/HTTP protobuf ({@code OtlpHttp*Exporter}
- * with the JDK HTTP client), and OTLP-JSON lines written to a file for offline use ({@code
- * OtlpStdout*Exporter}).
+ * Creates OpenTelemetry's OTLP exporters configured from {@link OtlpSettings}: OTLP/gRPC ({@code
+ * OtlpGrpc*Exporter}, over the gRPC sender found through OpenTelemetry's public {@code
+ * GrpcSenderProvider} SPI), OTLP/HTTP protobuf ({@code OtlpHttp*Exporter} with the JDK HTTP client
+ * sender), and PerfTrace's OTLP-JSON lines file for offline use, with a size cap and rotation.
  *
  * <p>Thread safety: stateless; safe for concurrent use. The exporters returned are thread-safe.
  * Exporters never block the caller of a span or metric API: they run on the processor's or
@@ -48,7 +40,6 @@ public final class OtlpExporters {
    * @throws IllegalArgumentException naming the problem when the trusted certificates are not
    *     valid PEM
    */
-  @SuppressWarnings("deprecation") // setChannel: the only way to give the sender a TLS channel
   public static SpanExporter spanExporter(OtlpSettings settings) {
     requireNonNull(settings, "settings");
     if (settings.protocol() == OtlpProtocol.HTTP_PROTOBUF) {
@@ -63,16 +54,16 @@ public final class OtlpExporters {
       settings.trustedCertificatesPem().ifPresent(builder::setTrustedCertificates);
       return builder.build();
     }
-    ManagedChannel channel = GrpcChannels.create(settings);
     OtlpGrpcSpanExporterBuilder builder =
         OtlpGrpcSpanExporter.builder()
             .setEndpoint(settings.endpoint().toString())
-            .setChannel(channel)
             .setTimeout(settings.timeout())
+            .setConnectTimeout(settings.connectTimeout())
             .setCompression(settings.compression())
             .setRetryPolicy(settings.retryEnabled() ? RetryPolicy.getDefault() : null);
     settings.headers().forEach(builder::addHeader);
-    return new ChannelOwningSpanExporter(builder.build(), channel, settings.toString());
+    settings.trustedCertificatesPem().ifPresent(builder::setTrustedCertificates);
+    return builder.build();
   }
 
   /**
@@ -81,7 +72,6 @@ public final class OtlpExporters {
    * @throws IllegalArgumentException naming the problem when the trusted certificates are not
    *     valid PEM
    */
-  @SuppressWarnings("deprecation") // setChannel: the only way to give the sender a TLS channel
   public static MetricExporter metricExporter(OtlpSettings settings) {
     requireNonNull(settings, "settings");
     if (settings.protocol() == OtlpProtocol.HTTP_PROTOBUF) {
@@ -96,50 +86,76 @@ public final class OtlpExporters {
       settings.trustedCertificatesPem().ifPresent(builder::setTrustedCertificates);
       return builder.build();
     }
-    ManagedChannel channel = GrpcChannels.create(settings);
     OtlpGrpcMetricExporterBuilder builder =
         OtlpGrpcMetricExporter.builder()
             .setEndpoint(settings.endpoint().toString())
-            .setChannel(channel)
             .setTimeout(settings.timeout())
+            .setConnectTimeout(settings.connectTimeout())
             .setCompression(settings.compression())
             .setRetryPolicy(settings.retryEnabled() ? RetryPolicy.getDefault() : null);
     settings.headers().forEach(builder::addHeader);
-    return new ChannelOwningMetricExporter(builder.build(), channel, settings.toString());
+    settings.trustedCertificatesPem().ifPresent(builder::setTrustedCertificates);
+    return builder.build();
   }
+
+  /** Default size cap of the OTLP-JSON lines file: 64 MiB. */
+  public static final long DEFAULT_FILE_MAX_BYTES = 64L * 1024 * 1024;
+  /** Default number of OTLP-JSON lines files kept (the current one and one rotated). */
+  public static final int DEFAULT_FILE_MAX_FILES = 2;
 
   /**
    * Returns a span exporter that appends each batch to {@code file} as one OTLP-JSON line (an
-   * {@code ExportTraceServiceRequest} in the OTLP JSON encoding). Several exporters may append to
-   * the same file: lines never interleave. The file is closed when the exporter shuts down.
+   * {@code ExportTraceServiceRequest} in the OTLP JSON encoding), with the default size cap
+   * ({@value #DEFAULT_FILE_MAX_BYTES} bytes, {@value #DEFAULT_FILE_MAX_FILES} files).
    *
    * @throws UncheckedIOException naming the file when it cannot be opened for appending
    */
   public static SpanExporter jsonLinesSpanExporter(Path file) {
-    return OtlpStdoutSpanExporter.builder().setOutput(openAppending(file)).build();
+    return jsonLinesSpanExporter(file, DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_MAX_FILES);
+  }
+
+  /**
+   * Returns a span exporter that appends each batch to {@code file} as one OTLP-JSON line. When a
+   * line would take the file past {@code maxFileBytes} the file is rotated ({@code file.1},
+   * {@code file.2}, ...; at most {@code maxFiles} files including the current one, the oldest is
+   * deleted), so disk use stays under {@code maxFiles * maxFileBytes}. A batch whose line alone
+   * exceeds {@code maxFileBytes} is not written: the export fails and the batch is dropped. Span
+   * and metric exporters may share one file: lines never interleave.
+   *
+   * @throws IllegalArgumentException when {@code maxFileBytes} or {@code maxFiles} is below 1
+   * @throws UncheckedIOException naming the file when it cannot be opened for appending
+   */
+  public static SpanExporter jsonLinesSpanExporter(Path file, long maxFileBytes, int maxFiles) {
+    return new JsonLinesSpanExporter(open(file, maxFileBytes, maxFiles));
   }
 
   /**
    * Returns a metric exporter that appends each collection to {@code file} as one OTLP-JSON line
-   * (an {@code ExportMetricsServiceRequest}, cumulative temporality). Lines never interleave with
-   * other writers of the same file. The file is closed when the exporter shuts down.
+   * (an {@code ExportMetricsServiceRequest}, cumulative temporality), with the default size cap.
    *
    * @throws UncheckedIOException naming the file when it cannot be opened for appending
    */
   public static MetricExporter jsonLinesMetricExporter(Path file) {
-    return OtlpStdoutMetricExporter.builder().setOutput(openAppending(file)).build();
+    return jsonLinesMetricExporter(file, DEFAULT_FILE_MAX_BYTES, DEFAULT_FILE_MAX_FILES);
   }
 
-  private static LineAtomicOutputStream openAppending(Path file) {
+  /**
+   * Returns a metric exporter writing OTLP-JSON lines to {@code file} with the given size cap and
+   * rotation, as {@link #jsonLinesSpanExporter(Path, long, int)}.
+   */
+  public static MetricExporter jsonLinesMetricExporter(
+      Path file, long maxFileBytes, int maxFiles) {
+    return new JsonLinesMetricExporter(open(file, maxFileBytes, maxFiles));
+  }
+
+  private static JsonLinesFile open(Path file, long maxFileBytes, int maxFiles) {
     requireNonNull(file, "file");
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      return new LineAtomicOutputStream(new FileOutputStream(file.toFile(), true));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the OTLP JSON file " + file + " for appending", e);
+    if (maxFileBytes < 1) {
+      throw new IllegalArgumentException("maxFileBytes must be at least 1: " + maxFileBytes);
     }
+    if (maxFiles < 1) {
+      throw new IllegalArgumentException("maxFiles must be at least 1: " + maxFiles);
+    }
+    return new JsonLinesFile(file, maxFileBytes, maxFiles);
   }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +149,7 @@ class OtlpExportersIT {
     }
   }
 
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
   @Test
   void httpSpanExporter_gzipSpans_arriveWithNameAndTraceId() {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
@@ -174,6 +176,7 @@ class OtlpExportersIT {
     }
   }
 
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
   @Test
   void httpMetricExporter_counter_arrives() {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {

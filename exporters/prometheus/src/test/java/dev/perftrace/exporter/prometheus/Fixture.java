@@ -51,7 +51,15 @@ final class Fixture implements AutoCloseable {
     customizer.accept(builder);
     this.meterProvider = builder.build();
     this.tracerProvider =
-        SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).setClock(clock).build();
+        SdkTracerProvider.builder()
+            .setSampler(Sampler.alwaysOn())
+            .setClock(clock)
+            // From 1.6x a provider without a span processor hands out no-op tracers (invalid
+            // span contexts, so no exemplars): give it one.
+            .addSpanProcessor(
+                io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
+                    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create()))
+            .build();
   }
 
   /** An exporter without server, scope labels on, target_info off (to keep expectations short). */

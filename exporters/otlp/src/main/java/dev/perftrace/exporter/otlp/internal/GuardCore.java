@@ -127,12 +127,32 @@ public final class GuardCore {
     }
   }
 
-  /** Records a failed export of {@code items} (dropped as failed or timed out). */
+  /**
+   * Records a failed export of {@code items} (dropped as failed or timed out). A batch the
+   * collector answered and rejected as such ({@link #isBatchRejected}) counts as failed but says
+   * nothing about the endpoint: it neither opens the circuit nor adds to the consecutive
+   * failures, and as a half-open trial it closes the circuit (the collector is answering).
+   */
   public void onFailure(int items, Throwable error) {
     failures.increment();
     DropReason reason = isTimeout(error) ? DropReason.TIMEOUT : DropReason.EXPORT_FAILED;
     dropped.get(reason).add(items);
     String description = describe(error);
+    if (isBatchRejected(error)) {
+      synchronized (this) {
+        lastFailure = Instant.ofEpochSecond(0, clock.now());
+        lastError = description;
+        if (circuit == CircuitState.HALF_OPEN) {
+          circuit = CircuitState.CLOSED;
+          consecutiveFailures = 0;
+        }
+        trialInFlight = false;
+      }
+      LOGGER.log(
+          Level.DEBUG,
+          "OTLP " + signal.attributeValue() + " batch rejected (" + description + ")");
+      return;
+    }
     boolean opened = false;
     synchronized (this) {
       consecutiveFailures++;
@@ -220,6 +240,30 @@ public final class GuardCore {
       if (t.getCause() == t) {
         break;
       }
+    }
+    return false;
+  }
+
+  /**
+   * Returns true when the collector answered and rejected this one batch, a non-retryable
+   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT}, HTTP 400 or 413,
+   * or a batch larger than the OTLP-JSON file's size cap.
+   * (UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED and the like fail every batch alike and
+   * count towards opening the circuit.)
+   */
+  static boolean isBatchRejected(Throwable error) {
+    if (error instanceof FileCapExceededException) {
+      return true;
+    }
+    if (error instanceof FailedExportException.GrpcExportException) {
+      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
+      return response != null && response.getStatusCode() == GrpcStatusCode.INVALID_ARGUMENT;
+    }
+    if (error instanceof FailedExportException.HttpExportException) {
+      io.opentelemetry.sdk.common.export.HttpResponse response =
+          ((FailedExportException.HttpExportException) error).getResponse();
+      return response != null
+          && (response.getStatusCode() == 400 || response.getStatusCode() == 413);
     }
     return false;
   }

@@ -1,0 +1,105 @@
+package dev.perftrace.exporter.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.perftrace.testing.Poll;
+import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
+import dev.perftrace.testing.otlp.ReceivedSpan;
+import io.grpc.Status;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch the collector rejects as such (gRPC INVALID_ARGUMENT, HTTP 400) counts as a failed
+ * export but does not open the circuit: the next batches still go out.
+ */
+class RejectedBatchIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @Test
+  void grpcInvalidArgument_fiveBatches_countedFailedCircuitStaysClosed() {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      receiver.failNext(5, Status.Code.INVALID_ARGUMENT);
+      OtlpSettings settings = OtlpSettings.builder().setEndpoint(receiver.endpoint()).build();
+      ExportGuard guard = ExportGuard.builder(Signal.TRACES).setFailureThreshold(3).build();
+      SpanExporter exporter = guard.wrap(OtlpExporters.spanExporter(settings));
+      try (SdkTracerProvider provider =
+          SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+              .build()) {
+        for (int i = 0; i < 5; i++) {
+          provider.get("t").spanBuilder("rejected-" + i).startSpan().end();
+          int expected = i + 1;
+          Poll.until("failure " + expected, WAIT, () -> guard.health().failures() == expected);
+        }
+        ExporterHealth health = guard.health();
+        assertThat(health.failures()).isEqualTo(5);
+        assertThat(health.dropped(DropReason.EXPORT_FAILED)).isEqualTo(5);
+        assertThat(health.dropped(DropReason.CIRCUIT_OPEN)).isZero();
+        assertThat(health.circuitState()).isEqualTo(CircuitState.CLOSED);
+        assertThat(health.consecutiveFailures()).isZero();
+        assertThat(health.lastError()).hasValueSatisfying(
+            e -> assertThat(e).startsWith("gRPC INVALID_ARGUMENT"));
+
+        provider.get("t").spanBuilder("accepted").startSpan().end();
+        Poll.until("accepted span", WAIT, () -> receiver.spans().size() == 1);
+        assertThat(receiver.spans()).extracting(ReceivedSpan::name).containsExactly("accepted");
+        assertThat(guard.health().exported()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Tag("otlp-http") // needs opentelemetry-exporter-sender-jdk of the line under test
+  @Test
+  void httpBadRequest_fourBatches_countedFailedCircuitStaysClosed() throws IOException {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/v1/traces",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(400, -1);
+          exchange.close();
+        });
+    server.start();
+    try {
+      OtlpSettings settings =
+          OtlpSettings.builder()
+              .setProtocol(OtlpProtocol.HTTP_PROTOBUF)
+              .setEndpoint(
+                  "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces")
+              .build();
+      ExportGuard guard = ExportGuard.builder(Signal.TRACES).setFailureThreshold(2).build();
+      SpanExporter exporter = guard.wrap(OtlpExporters.spanExporter(settings));
+      try (SdkTracerProvider provider =
+          SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+              .build()) {
+        for (int i = 0; i < 4; i++) {
+          provider.get("t").spanBuilder("rejected-" + i).startSpan().end();
+          int expected = i + 1;
+          Poll.until("failure " + expected, WAIT, () -> guard.health().failures() == expected);
+        }
+      }
+      ExporterHealth health = guard.health();
+      assertThat(requests.get()).isEqualTo(4);
+      assertThat(health.failures()).isEqualTo(4);
+      assertThat(health.dropped(DropReason.EXPORT_FAILED)).isEqualTo(4);
+      assertThat(health.dropped(DropReason.CIRCUIT_OPEN)).isZero();
+      assertThat(health.circuitState()).isEqualTo(CircuitState.CLOSED);
+      assertThat(health.lastError()).hasValue("HTTP 400");
+    } finally {
+      server.stop(0);
+    }
+  }
+}
