@@ -2,38 +2,33 @@ package dev.perftrace.internal;
 
 import dev.perftrace.Operation;
 import dev.perftrace.PerfAttributes;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Instant;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A running operation. It is itself the {@link Span} stored in its context: every {@link Span}
- * method delegates to the SDK span, so {@code Span.current()}, parenting and exemplars (which read
- * {@code Span.fromContext(context).getSpanContext()}) see the SDK span's identity, while {@code
- * Span.fromContext(context) instanceof OperationImpl} finds the current PerfTrace operation
- * without a second context entry. It also holds the scope that made it current and the byte and
- * cache totals recorded while it was current. Internal: not API.
+ * A running operation. Its context holds the SDK span itself as the current span (so {@code
+ * Span.current()}, parenting, exemplars and the OpenTelemetry Java agent's context bridge, which
+ * only carries spans it created, all see a real span) and this operation under its own {@link
+ * #KEY}. It also holds the scope that made it current and the byte and cache totals recorded
+ * while it was current. Internal: not API.
  *
  * <p>Layout: five references, one {@code long} and the header make 40 bytes with compressed
  * oops; the context is not kept: {@link #close()} finds it current, and the async paths capture
  * it at {@link #detach()} and hand it to {@link #finish}.
  *
- * <p>Thread safety: {@link #fail}, the setters, the totals, the {@link Span} methods and {@link
- * #end} may be called from any thread ({@link #end} runs once); {@link #close()} and {@link
- * #detach()} must run on the starting thread.
+ * <p>Thread safety: {@link #fail}, the setters, the totals and {@link #finish} may be called from
+ * any thread ({@link #finish} runs once); {@link #close()} and {@link #detach()} must run on the
+ * starting thread.
  */
-final class OperationImpl implements Operation, Span {
+final class OperationImpl implements Operation {
 
   private static final VarHandle STATE;
   private static final VarHandle TOTALS;
@@ -47,6 +42,9 @@ final class OperationImpl implements Operation, Span {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** The operation in its context, next to (never instead of) its SDK span. */
+  static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
 
   /** Outcome marker in {@link #state} for a cancelled operation. */
   private static final Throwable CANCELLED = new CancellationException();
@@ -76,7 +74,7 @@ final class OperationImpl implements Operation, Span {
     this.span = span;
     // no exemplar for the in-flight count: record it outside the span's context
     owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
-    this.scope = parent.with(this).makeCurrent();
+    this.scope = parent.with(span).with(KEY, this).makeCurrent();
     this.startNanos = owner.ticker.read();
   }
 
@@ -85,8 +83,17 @@ final class OperationImpl implements Operation, Span {
    * a span that is not a PerfTrace operation's is current, even inside one).
    */
   static OperationImpl current(Context context) {
+    OperationImpl operation = context.get(KEY);
+    if (operation == null) {
+      return null;
+    }
     Span current = Span.fromContext(context);
-    return current instanceof OperationImpl ? (OperationImpl) current : null;
+    // identity under the SDK; under the Java agent's context bridge the current span is a fresh
+    // wrapper of the same span, so compare identities
+    return current == operation.span
+            || current.getSpanContext().equals(operation.span.getSpanContext())
+        ? operation
+        : null;
   }
 
   private boolean ended() {
@@ -146,155 +153,6 @@ final class OperationImpl implements Operation, Span {
   public Span span() {
     return span;
   }
-
-  // ---- Span: every method goes to the SDK span ------------------------------------------------
-
-  @Override
-  public Span setAttribute(String key, double value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(String key, boolean value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(String key, Value<?> value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public <T> Span setAttribute(AttributeKey<T> key, T value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(AttributeKey<Long> key, int value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAllAttributes(Attributes attributes) {
-    span.setAllAttributes(attributes);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name) {
-    span.addEvent(name);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, long timestamp, TimeUnit unit) {
-    span.addEvent(name, timestamp, unit);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Instant timestamp) {
-    span.addEvent(name, timestamp);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes) {
-    span.addEvent(name, attributes);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit) {
-    span.addEvent(name, attributes, timestamp, unit);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes, Instant timestamp) {
-    span.addEvent(name, attributes, timestamp);
-    return this;
-  }
-
-  @Override
-  public Span setStatus(StatusCode statusCode) {
-    span.setStatus(statusCode);
-    return this;
-  }
-
-  @Override
-  public Span setStatus(StatusCode statusCode, String description) {
-    span.setStatus(statusCode, description);
-    return this;
-  }
-
-  @Override
-  public Span recordException(Throwable exception) {
-    span.recordException(exception);
-    return this;
-  }
-
-  @Override
-  public Span recordException(Throwable exception, Attributes additionalAttributes) {
-    span.recordException(exception, additionalAttributes);
-    return this;
-  }
-
-  @Override
-  public Span updateName(String name) {
-    span.updateName(name);
-    return this;
-  }
-
-  @Override
-  public Span addLink(SpanContext spanContext) {
-    span.addLink(spanContext);
-    return this;
-  }
-
-  @Override
-  public Span addLink(SpanContext spanContext, Attributes attributes) {
-    span.addLink(spanContext, attributes);
-    return this;
-  }
-
-  /**
-   * Ends the SDK span only (as {@code Span.current().end()} did before operations were their own
-   * context entry); the operation still records its duration and restores the context at {@link
-   * #close()}.
-   */
-  @Override
-  public void end() {
-    span.end();
-  }
-
-  @Override
-  public void end(long timestamp, TimeUnit unit) {
-    span.end(timestamp, unit);
-  }
-
-  @Override
-  public void end(Instant timestamp) {
-    span.end(timestamp);
-  }
-
-  @Override
-  public SpanContext getSpanContext() {
-    return span.getSpanContext();
-  }
-
-  @Override
-  public boolean isRecording() {
-    return span.isRecording();
-  }
-
-  // storeInContext keeps the Span default: it stores this operation, so a context built from
-  // Span.current() still carries the operation (and its totals).
 
   @Override
   public String toString() {
@@ -393,9 +251,9 @@ final class OperationImpl implements Operation, Span {
         attributes = descriptor.error(owner.errorType(outcome));
       }
       Context recordContext =
-          context != null && Span.fromContext(context) == this
+          context != null && context.get(KEY) == this
               ? context
-              : Context.root().with(this);
+              : Context.root().with(span).with(KEY, this);
       owner.instruments.operationDuration.record(
           elapsed < 0 ? 0 : elapsed / 1e9, attributes, recordContext);
       owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
