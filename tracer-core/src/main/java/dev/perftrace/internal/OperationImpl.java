@@ -101,12 +101,14 @@ final class OperationImpl implements Operation {
   }
 
   @Override
-  public void fail(Throwable error) {
+  public void fail(Throwable thrown) {
     DefaultPerfTracer owner = descriptor.owner;
-    if (error == null) {
+    if (thrown == null) {
       owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
       return;
     }
+    // CompletionException / ExecutionException wrappers: the real cause is the outcome
+    Throwable error = Causes.unwrap(thrown);
     if (error instanceof CancellationException) {
       cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
       return;
