@@ -5,10 +5,15 @@ import io.opentelemetry.api.trace.Span;
 /**
  * A running operation: a span that is current on the starting thread until {@link #close()}.
  *
- * <p>Thread safety: {@link #close()}, {@link #fail(Throwable)} and the attribute setters may be
- * called from any thread; {@link #close()} must be called on the thread that started the
- * operation (as try-with-resources does), because it restores that thread's context. Closing
- * twice is a no-op.
+ * <p>Thread safety: every method may be called from any thread. The rule: {@link #close()} ends
+ * the span and records the duration exactly once, wherever it runs; it restores the starting
+ * thread's context only when it runs on that thread (as try-with-resources does). A close on
+ * another thread ends and records, restores nothing (no thread's context can be changed from
+ * outside) and counts {@code close_foreign_thread}; the starting thread gets its context back when
+ * a PerfTrace scope enclosing the operation closes there. Closing twice is a no-op. Closing a
+ * PerfTrace scope (operation or correlation scope) restores the context and MDC that were current
+ * when it opened, even when scopes opened inside it are still open; those later close without
+ * touching the context.
  */
 public interface Operation extends AutoCloseable {
 
@@ -27,7 +32,10 @@ public interface Operation extends AutoCloseable {
   /** Returns the span of this operation (a no-op span for the no-op tracer). */
   Span span();
 
-  /** Ends the span, records the duration and restores the previous context. Never throws. */
+  /**
+   * Ends the span, records the duration and, on the starting thread, restores the context that
+   * was current at start. Never throws.
+   */
   @Override
   void close();
 }

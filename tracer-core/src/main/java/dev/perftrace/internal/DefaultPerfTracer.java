@@ -435,6 +435,7 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   private CorrelationScope open(String id, Context base) {
+    Context before = Context.current();
     Context context =
         base.with(
             Baggage.fromContext(base)
@@ -443,7 +444,7 @@ public final class DefaultPerfTracer implements PerfTracer {
                 .build());
     Scope scope = context.makeCurrent();
     String previous = mdc == null ? null : mdc.put(id);
-    return CorrelationScopeImpl.create(id, scope, mdc, previous);
+    return CorrelationScopeImpl.create(id, scope, before, mdc, previous);
   }
 
   @Override
@@ -577,20 +578,25 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   // ---- context propagation across threads -----------------------------------------------------
 
+  /**
+   * Runs tasks in the submitter's context. While the task runs, the MDC holds the submitter's
+   * correlation ID (none when it had none, so a pooled thread's leftover value never shows); after
+   * it, PerfTrace scopes the task left open are invalidated and the thread's context and MDC are
+   * what they were before.
+   */
   Runnable wrapTask(Runnable task) {
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
-    if (id == null) {
-      return context.wrap(task);
-    }
     return () -> {
-      String previous = mdc.put(id);
+      ScopeStack stack = ScopeStack.current();
+      int depth = stack.size();
+      String previous = enterMdc(id);
+      Context before = Context.current();
       Scope scope = context.makeCurrent();
       try {
         task.run();
       } finally {
-        scope.close();
-        mdc.restore(previous);
+        leave(stack, depth, scope, before, previous);
       }
     };
   }
@@ -598,19 +604,41 @@ public final class DefaultPerfTracer implements PerfTracer {
   <T> Callable<T> wrapTask(Callable<T> task) {
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
-    if (id == null) {
-      return context.wrap(task);
-    }
     return () -> {
-      String previous = mdc.put(id);
+      ScopeStack stack = ScopeStack.current();
+      int depth = stack.size();
+      String previous = enterMdc(id);
+      Context before = Context.current();
       Scope scope = context.makeCurrent();
       try {
         return task.call();
       } finally {
-        scope.close();
-        mdc.restore(previous);
+        leave(stack, depth, scope, before, previous);
       }
     };
+  }
+
+  private String enterMdc(String id) {
+    if (mdc == null) {
+      return null;
+    }
+    if (id != null) {
+      return mdc.put(id);
+    }
+    String previous = mdc.get();
+    if (previous != null) {
+      mdc.restore(null);
+    }
+    return previous;
+  }
+
+  private void leave(
+      ScopeStack stack, int depth, Scope scope, Context before, String previousMdc) {
+    stack.truncate(depth);
+    ScopeStack.restore(scope, before);
+    if (mdc != null) {
+      mdc.restore(previousMdc);
+    }
   }
 
   @Override

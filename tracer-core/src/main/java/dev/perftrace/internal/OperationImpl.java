@@ -20,15 +20,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * #KEY}. It also holds the scope that made it current and the byte and cache totals recorded
  * while it was current. Internal: not API.
  *
- * <p>Layout: five references, one {@code long} and the header make 40 bytes with compressed
- * oops; the context is not kept: {@link #close()} finds it current, and the async paths capture
+ * <p>Layout: six references, one {@code long} and the header make 48 bytes with compressed
+ * oops (the parent context is kept to restore it even when scopes were closed out of order); the context is not kept: {@link #close()} finds it current, and the async paths capture
  * it at {@link #detach()} and hand it to {@link #finish}.
  *
  * <p>Thread safety: {@link #fail}, the setters, the totals and {@link #finish} may be called from
  * any thread ({@link #finish} runs once); {@link #close()} and {@link #detach()} must run on the
  * starting thread.
  */
-final class OperationImpl implements Operation {
+final class OperationImpl implements Operation, ScopeStack.Entry {
 
   private static final VarHandle STATE;
   private static final VarHandle TOTALS;
@@ -55,6 +55,8 @@ final class OperationImpl implements Operation {
   private final OperationDescriptor descriptor;
   private final Span span;
   private final long startNanos;
+  /** The context current at start, restored at close. */
+  private final Context parent;
   private Scope scope;
 
   /**
@@ -72,9 +74,11 @@ final class OperationImpl implements Operation {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
+    this.parent = parent;
     // no exemplar for the in-flight count: record it outside the span's context
     owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
     this.scope = parent.with(span).with(KEY, this).makeCurrent();
+    ScopeStack.current().push(this);
     this.startNanos = owner.ticker.read();
   }
 
@@ -192,48 +196,64 @@ final class OperationImpl implements Operation {
 
   @Override
   public void close() {
-    try {
-      finish(Context.current()); // before detach, so the operation's own context
-    } finally {
-      detach();
+    boolean ended = finish(Context.current()); // before the restore: the operation's own context
+    Scope s = scope;
+    if (s == null) {
+      return; // detached, closed already, or an enclosing scope closed first
     }
+    if (!ScopeStack.current().remove(this)) {
+      if (ended) {
+        descriptor.owner.rejections.reject(
+            Reason.CLOSE_FOREIGN_THREAD,
+            "operation '"
+                + descriptor.name
+                + "' closed on a thread that did not start it: ended and recorded, but the"
+                + " starting thread's context is restored only when a PerfTrace scope enclosing"
+                + " it closes there");
+      }
+      return;
+    }
+    scope = null;
+    ScopeStack.restore(s, parent);
+  }
+
+  @Override
+  public void invalidate() {
+    scope = null;
   }
 
   /**
    * Restores the context that was current when the operation started, without ending it.
    * Returns the context that was current just before (the operation's, unless the caller's code
-   * left a scope open), to end the operation with later; null when already detached.
+   * left a scope open), to end the operation with later; null when already detached or not open
+   * on this thread.
    */
   Context detach() {
     Scope s = scope;
-    if (s == null) {
+    if (s == null || !ScopeStack.current().remove(this)) {
       return null;
     }
     scope = null;
-    Context context = null;
-    try {
-      context = Context.current();
-      s.close();
-    } catch (RuntimeException e) {
-      descriptor.owner.rejections.internalError(e);
-    }
+    Context context = Context.current();
+    ScopeStack.restore(s, parent);
     return context;
   }
 
   /**
-   * Ends the span and records the duration; only the first call has an effect. Never throws.
+   * Ends the span and records the duration; only the first call has an effect (and returns
+   * true). Never throws.
    *
    * <p>The duration point is recorded with {@code context} (the operation's own context, so the
    * point's exemplar is this span and any baggage-based metric view sees the caller's baggage).
    * When {@code context} is null or does not hold this operation (a scope left open inside it),
    * a root context holding this operation is used, which keeps the exemplar right.
    */
-  void finish(Context context) {
+  boolean finish(Context context) {
     Throwable outcome;
     do {
       outcome = state;
       if (outcome == ENDED) {
-        return;
+        return false;
       }
     } while (!STATE.compareAndSet(this, outcome, ENDED));
     DefaultPerfTracer owner = descriptor.owner;
@@ -262,6 +282,7 @@ final class OperationImpl implements Operation {
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
     }
+    return true;
   }
 
   /** Byte and cache totals of one operation; added to from any thread. */

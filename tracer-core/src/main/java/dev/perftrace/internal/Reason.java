@@ -29,7 +29,9 @@ public enum Reason {
   /** Oversized or malformed propagation header; ignored. */
   HEADER_INVALID("header_invalid"),
   /** A required argument was null; dropped. */
-  ARGUMENT_NULL("argument_null");
+  ARGUMENT_NULL("argument_null"),
+  /** {@code Operation.close()} on a thread that did not start it; ended, context not restored. */
+  CLOSE_FOREIGN_THREAD("close_foreign_thread");
 
   private final String value;
   private final Attributes attributes;
