@@ -1,6 +1,7 @@
 package dev.perftrace;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 
 /**
  * A running operation: a span that is current on the starting thread until {@link #close()}.
@@ -13,7 +14,9 @@ import io.opentelemetry.api.trace.Span;
  * a PerfTrace scope enclosing the operation closes there. Closing twice is a no-op. Closing a
  * PerfTrace scope (operation or correlation scope) restores the context and MDC that were current
  * when it opened, even when scopes opened inside it are still open; those later close without
- * touching the context.
+ * touching the context. An operation from {@link PerfTracer#startDetached} is
+ * never current by itself: {@link #makeCurrent()} makes it current for a block, and its {@link
+ * #close()} ends it from any thread without counting anything.
  */
 public interface Operation extends AutoCloseable {
 
@@ -28,6 +31,15 @@ public interface Operation extends AutoCloseable {
 
   /** Sets a span attribute. Ignored after close. */
   Operation setAttribute(String key, long value);
+
+  /**
+   * Makes this operation (its span, and it as the current operation for byte and cache totals)
+   * current on the calling thread until the returned scope is closed; closing the scope restores
+   * that thread's previous context and does not end the operation. Use in try-with-resources, for
+   * an operation from {@link PerfTracer#startDetached} or to continue one on another thread. After
+   * the operation has ended it returns a scope that does nothing. Never throws.
+   */
+  Scope makeCurrent();
 
   /** Returns the span of this operation (a no-op span for the no-op tracer). */
   Span span();

@@ -56,6 +56,14 @@ public interface PerfTracer {
    */
   Operation start(String operationName);
 
+  /**
+   * Starts an operation without making it current: for work handed between threads. Its parent
+   * is the current context. Make it current where it runs with {@link Operation#makeCurrent()}
+   * (in try-with-resources) and end it with {@link Operation#close()} from any thread; that close
+   * ends and records once and touches no thread's context.
+   */
+  Operation startDetached(String operationName);
+
   /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
   <T> T call(String operationName, Callable<T> callable) throws Exception;
 

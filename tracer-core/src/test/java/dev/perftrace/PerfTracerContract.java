@@ -99,6 +99,22 @@ abstract class PerfTracerContract {
   }
 
   @Test
+  void startDetached_makeCurrentAndCloseAnywhereNeverThrow() throws Exception {
+    Operation op = tracer().startDetached("op");
+    try (io.opentelemetry.context.Scope scope = op.makeCurrent()) {
+      op.setAttribute("k", "v");
+    }
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      other.submit(op::close).get(10, TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
+    assertThatCode(op::close).doesNotThrowAnyException();
+    assertThatCode(() -> op.makeCurrent().close()).doesNotThrowAnyException();
+  }
+
+  @Test
   void operation_settersAndFailNeverThrow() {
     assertThatCode(
             () -> {

@@ -102,6 +102,11 @@ public final class DefaultPerfTracer implements PerfTracer {
    * {@code functionName} may be null.
    */
   OperationImpl startOperation(String operationName, String functionName) {
+    return startOperation(operationName, functionName, true);
+  }
+
+  /** As {@link #startOperation(String, String)}; {@code attach} false starts it detached. */
+  OperationImpl startOperation(String operationName, String functionName, boolean attach) {
     OperationDescriptor descriptor;
     try {
       descriptor = operations.resolve(operationName);
@@ -109,7 +114,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.internalError(e);
       return null;
     }
-    return descriptor == null ? null : startOperation(descriptor, functionName);
+    return descriptor == null ? null : startOperation(descriptor, functionName, attach);
   }
 
   /**
@@ -123,6 +128,11 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** Starts an operation for an already resolved descriptor, or returns null on failure. */
   OperationImpl startOperation(OperationDescriptor descriptor, String functionName) {
+    return startOperation(descriptor, functionName, true);
+  }
+
+  private OperationImpl startOperation(
+      OperationDescriptor descriptor, String functionName, boolean attach) {
     try {
       Context parent = Context.current();
       SpanBuilder builder =
@@ -138,7 +148,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(descriptor, builder.startSpan(), parent);
+      return new OperationImpl(descriptor, builder.startSpan(), parent, attach);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
@@ -148,6 +158,12 @@ public final class DefaultPerfTracer implements PerfTracer {
   @Override
   public Operation start(String operationName) {
     OperationImpl operation = startOperation(operationName, null);
+    return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
+  }
+
+  @Override
+  public Operation startDetached(String operationName) {
+    OperationImpl operation = startOperation(operationName, null, false);
     return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
   }
 

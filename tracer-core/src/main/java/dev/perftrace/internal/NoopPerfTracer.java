@@ -8,6 +8,7 @@ import dev.perftrace.PerfTracer;
 import dev.perftrace.TieredCache;
 import dev.perftrace.Transfer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.time.Duration;
@@ -34,6 +35,11 @@ public final class NoopPerfTracer implements PerfTracer {
 
   @Override
   public Operation start(String operationName) {
+    return NoopOperation.INSTANCE;
+  }
+
+  @Override
+  public Operation startDetached(String operationName) {
     return NoopOperation.INSTANCE;
   }
 
@@ -156,6 +162,11 @@ public final class NoopPerfTracer implements PerfTracer {
     @Override
     public Operation setAttribute(String key, long value) {
       return this;
+    }
+
+    @Override
+    public Scope makeCurrent() {
+      return Scope.noop();
     }
 
     @Override

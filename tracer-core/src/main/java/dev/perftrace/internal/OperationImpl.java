@@ -70,15 +70,17 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
 
-  OperationImpl(OperationDescriptor descriptor, Span span, Context parent) {
+  OperationImpl(OperationDescriptor descriptor, Span span, Context parent, boolean attach) {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
     this.parent = parent;
     // no exemplar for the in-flight count: record it outside the span's context
     owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
-    this.scope = parent.with(span).with(KEY, this).makeCurrent();
-    ScopeStack.current().push(this);
+    if (attach) {
+      this.scope = context().makeCurrent();
+      ScopeStack.current().push(this);
+    }
     this.startNanos = owner.ticker.read();
   }
 
@@ -215,6 +217,24 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
     scope = null;
     ScopeStack.restore(s, parent);
+  }
+
+  /** The operation's own context: the parent with its span and this operation. */
+  private Context context() {
+    return parent.with(span).with(KEY, this);
+  }
+
+  @Override
+  public Scope makeCurrent() {
+    if (ended()) {
+      return Scope.noop();
+    }
+    try {
+      return context().makeCurrent();
+    } catch (RuntimeException e) {
+      descriptor.owner.rejections.internalError(e);
+      return Scope.noop();
+    }
   }
 
   @Override
