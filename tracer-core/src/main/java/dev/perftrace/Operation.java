@@ -20,8 +20,23 @@ import io.opentelemetry.context.Scope;
  */
 public interface Operation extends AutoCloseable {
 
-  /** Marks the operation failed: span status ERROR, an exception event, {@code error.type}. */
+  /**
+   * Marks the operation failed: at end, span status ERROR, an exception event and {@code
+   * error.type} (the class name; bounded on the metric) are applied together with the metric
+   * outcome {@code error}. {@code CompletionException}/{@code ExecutionException} wrappers are
+   * unwrapped; a {@code CancellationException} makes the outcome {@code cancelled}; an exception
+   * the builder's error classifier does not count leaves the outcome {@code success}. The first
+   * outcome wins; ignored after close.
+   */
   void fail(Throwable error);
+
+  /**
+   * Marks the operation failed without an exception (an HTTP 503, a rejected request): at end,
+   * span status ERROR and {@code error.type} = {@code errorType} (bounded on the metric, which
+   * folds extra values into {@code _OTHER}), no exception event. A blank type is counted as
+   * {@code name_blank} and becomes {@code _OTHER}. The first outcome wins; ignored after close.
+   */
+  void failWithType(String errorType);
 
   /**
    * Sets a span attribute. Span attributes may be high-cardinality; they never reach metrics.

@@ -91,7 +91,13 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.cacheNames =
         new BoundedRegistry<>(config.maxCaches(), n -> n, names, rejections, "cache name");
     this.errorTypes =
-        new BoundedRegistry<>(config.maxErrorTypes(), n -> n, names, rejections, "error type");
+        new BoundedRegistry<>(
+            config.maxErrorTypes(),
+            // overflow is the semantic conventions' _OTHER, not _overflow
+            n -> PerfAttributes.OVERFLOW_VALUE.equals(n) ? PerfAttributes.ERROR_TYPE_OTHER : n,
+            names,
+            rejections,
+            "error type");
     this.mdc = Mdc.create(config.mdcEnabled(), config.mdcKey());
   }
 
@@ -133,6 +139,13 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   private OperationImpl startOperation(
       OperationDescriptor descriptor, String functionName, boolean attach) {
+    long startNanos;
+    try {
+      startNanos = ticker.read();
+    } catch (RuntimeException e) {
+      rejections.internalError(e); // a broken Ticker: run the caller's code untraced
+      return null;
+    }
     try {
       Context parent = Context.current();
       SpanBuilder builder =
@@ -148,7 +161,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(descriptor, builder.startSpan(), parent, attach);
+      return new OperationImpl(descriptor, builder.startSpan(), parent, startNanos, attach);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
@@ -308,7 +321,7 @@ public final class DefaultPerfTracer implements PerfTracer {
         attributes =
             cause instanceof CancellationException
                 ? descriptor.cancelled
-                : descriptor.error(errorType(cause));
+                : isError(cause) ? descriptor.error(errorType(cause)) : descriptor.success;
       }
       instruments.operationDuration.record(seconds(duration), attributes);
     } catch (RuntimeException e) {
@@ -318,8 +331,29 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** Returns the bounded {@code error.type} value of {@code error}. */
   String errorType(Throwable error) {
-    String type = errorTypes.resolve(error.getClass().getName());
-    return type == null ? PerfAttributes.OVERFLOW_VALUE : type;
+    return metricErrorType(error.getClass().getName());
+  }
+
+  /** Returns the bounded {@code error.type} metric value of a type name. */
+  String metricErrorType(String type) {
+    String bounded = errorTypes.resolve(type);
+    return bounded == null ? PerfAttributes.ERROR_TYPE_OTHER : bounded;
+  }
+
+  /** Returns a sanitized error type for a span ({@code _OTHER} when blank; counted). */
+  String spanErrorType(String type) {
+    String clean = names.sanitize(type, "error type");
+    return clean == null ? PerfAttributes.ERROR_TYPE_OTHER : clean;
+  }
+
+  /** True when the classifier counts {@code error} as a failure (also when it throws). */
+  boolean isError(Throwable error) {
+    try {
+      return config.errorClassifier().test(error);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      return true;
+    }
   }
 
   static double seconds(Duration duration) {

@@ -155,6 +155,9 @@ public final class NoopPerfTracer implements PerfTracer {
     public void fail(Throwable error) {}
 
     @Override
+    public void failWithType(String errorType) {}
+
+    @Override
     public Operation setAttribute(String key, String value) {
       return this;
     }

@@ -70,18 +70,27 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
 
-  OperationImpl(OperationDescriptor descriptor, Span span, Context parent, boolean attach) {
+  /**
+   * {@code startNanos} is read from the ticker before the span starts (a throwing ticker leaves
+   * nothing to undo). The in-flight count goes up last, once nothing else can fail.
+   */
+  OperationImpl(
+      OperationDescriptor descriptor, Span span, Context parent, long startNanos, boolean attach) {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
     this.parent = parent;
-    // no exemplar for the in-flight count: record it outside the span's context
-    owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
+    this.startNanos = startNanos;
     if (attach) {
       this.scope = context().makeCurrent();
       ScopeStack.current().push(this);
     }
-    this.startNanos = owner.ticker.read();
+    try {
+      // no exemplar for the in-flight count: record it outside the span's context
+      owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
   }
 
   /**
@@ -119,16 +128,20 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
       cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
       return;
     }
-    if (!STATE.compareAndSet(this, null, error)) {
-      return; // an earlier outcome wins, or the operation has ended
+    if (!owner.isError(error)) {
+      return; // the classifier says this is a normal result: the outcome stays success
     }
-    try {
-      span.setStatus(StatusCode.ERROR);
-      span.recordException(error);
-      span.setAttribute(PerfAttributes.ERROR_TYPE, error.getClass().getName());
-    } catch (RuntimeException e) {
-      owner.rejections.internalError(e);
+    // only the outcome is set here; span status, exception event, error.type and the metric
+    // outcome are all applied at end, so a fail racing with close can't split them
+    STATE.compareAndSet(this, null, error); // an earlier outcome wins, or the operation ended
+  }
+
+  @Override
+  public void failWithType(String errorType) {
+    if (state != null) {
+      return;
     }
+    STATE.compareAndSet(this, null, new TypedError(descriptor.owner.spanErrorType(errorType)));
   }
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
@@ -277,32 +290,70 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
       }
     } while (!STATE.compareAndSet(this, outcome, ENDED));
     DefaultPerfTracer owner = descriptor.owner;
+    // each step on its own: a throwing Ticker or span processor must not skip the others (the
+    // in-flight count above all)
+    long elapsed = -1;
     try {
-      long elapsed = owner.ticker.read() - startNanos;
+      elapsed = Math.max(0, owner.ticker.read() - startNanos);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
+      if (outcome != null && outcome != CANCELLED) {
+        span.setStatus(StatusCode.ERROR);
+        if (outcome instanceof TypedError) {
+          span.setAttribute(PerfAttributes.ERROR_TYPE, ((TypedError) outcome).type);
+        } else {
+          span.recordException(outcome);
+          span.setAttribute(PerfAttributes.ERROR_TYPE, outcome.getClass().getName());
+        }
+      }
       Totals t = totals;
       if (t != null) {
         t.setOn(span);
       }
       span.end();
-      Attributes attributes;
-      if (outcome == null) {
-        attributes = descriptor.success;
-      } else if (outcome == CANCELLED) {
-        attributes = descriptor.cancelled;
-      } else {
-        attributes = descriptor.error(owner.errorType(outcome));
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
+      if (elapsed >= 0) {
+        Attributes attributes;
+        if (outcome == null) {
+          attributes = descriptor.success;
+        } else if (outcome == CANCELLED) {
+          attributes = descriptor.cancelled;
+        } else if (outcome instanceof TypedError) {
+          attributes = descriptor.error(owner.metricErrorType(((TypedError) outcome).type));
+        } else {
+          attributes = descriptor.error(owner.errorType(outcome));
+        }
+        Context recordContext =
+            context != null && context.get(KEY) == this
+                ? context
+                : Context.root().with(span).with(KEY, this);
+        owner.instruments.operationDuration.record(elapsed / 1e9, attributes, recordContext);
       }
-      Context recordContext =
-          context != null && context.get(KEY) == this
-              ? context
-              : Context.root().with(span).with(KEY, this);
-      owner.instruments.operationDuration.record(
-          elapsed < 0 ? 0 : elapsed / 1e9, attributes, recordContext);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
       owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
     }
     return true;
+  }
+
+  /** An outcome given as an error type without an exception; never thrown, no stack trace. */
+  static final class TypedError extends Throwable {
+    private static final long serialVersionUID = 1L;
+    final String type;
+
+    TypedError(String type) {
+      super(type, null, false, false);
+      this.type = type;
+    }
   }
 
   /** Byte and cache totals of one operation; added to from any thread. */
