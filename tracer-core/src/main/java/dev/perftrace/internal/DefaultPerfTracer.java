@@ -513,9 +513,14 @@ public final class DefaultPerfTracer implements PerfTracer {
     Context extracted;
     try {
       extracted = PROPAGATOR.extract(base, carrier, guarded);
-    } catch (RuntimeException e) {
-      rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + e);
+    } catch (Throwable t) {
+      Contain.rethrowIfFatal(t);
+      rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + t);
       extracted = base;
+    }
+    if (guarded.failure != null) {
+      rejections.reject(
+          Reason.HEADER_INVALID, "propagation headers could not be read: " + guarded.failure);
     }
     if (guarded.sawTraceparent && Span.fromContext(extracted) == Span.fromContext(base)) {
       rejections.reject(Reason.HEADER_INVALID, "malformed traceparent header");
@@ -549,9 +554,11 @@ public final class DefaultPerfTracer implements PerfTracer {
     }
     try {
       PROPAGATOR.inject(Context.current(), carrier, setter);
-    } catch (RuntimeException e) {
-      // a failing setter (an immutable map, say) must not break the request being traced
-      rejections.internalError(e);
+    } catch (Throwable t) {
+      // a failing setter (an immutable map, say; also Errors and sneaky checked exceptions) must
+      // not break the request being traced
+      Contain.rethrowIfFatal(t);
+      rejections.internalError(t);
     }
   }
 
@@ -596,6 +603,8 @@ public final class DefaultPerfTracer implements PerfTracer {
     private final TextMapGetter<C> delegate;
     private final Rejections rejections;
     boolean sawTraceparent;
+    /** The first failure of the caller's getter, counted once per extract. */
+    Throwable failure;
 
     GuardedGetter(TextMapGetter<C> delegate, Rejections rejections) {
       this.delegate = delegate;
@@ -604,12 +613,30 @@ public final class DefaultPerfTracer implements PerfTracer {
 
     @Override
     public Iterable<String> keys(C carrier) {
-      return delegate.keys(carrier);
+      try {
+        Iterable<String> keys = delegate.keys(carrier);
+        return keys == null ? List.of() : keys;
+      } catch (Throwable t) { // a caller's getter: Errors and sneaky checked exceptions too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+        return List.of();
+      }
     }
 
     @Override
     public String get(C carrier, String key) {
-      String value = delegate.get(carrier, key);
+      String value;
+      try {
+        value = delegate.get(carrier, key);
+      } catch (Throwable t) { // a caller's getter or carrier: Errors and sneaky checked too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+        return null;
+      }
       if (value == null) {
         return null;
       }

@@ -192,15 +192,21 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   }
 
   void addBytesIn(long bytes) {
-    if (!ended()) {
-      totals().add(Totals.BYTES_IN, bytes);
+    if (!ended() && !totals().addSaturating(Totals.BYTES_IN, bytes)) {
+      saturated();
     }
   }
 
   void addBytesOut(long bytes) {
-    if (!ended()) {
-      totals().add(Totals.BYTES_OUT, bytes);
+    if (!ended() && !totals().addSaturating(Totals.BYTES_OUT, bytes)) {
+      saturated();
     }
+  }
+
+  private void saturated() {
+    descriptor.owner.rejections.reject(
+        Reason.BYTES_OVERFLOW,
+        "byte total of operation '" + descriptor.name + "' passed Long.MAX_VALUE");
   }
 
   void addCache(boolean hit) {
@@ -367,6 +373,21 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
 
     void add(int index, long delta) {
       values.addAndGet(index, delta);
+    }
+
+    /**
+     * Adds a non-negative {@code delta}, stopping at {@code Long.MAX_VALUE}; returns false when
+     * it had to saturate.
+     */
+    boolean addSaturating(int index, long delta) {
+      while (true) {
+        long current = values.get(index);
+        long sum = current + delta;
+        boolean fits = sum >= 0;
+        if (values.compareAndSet(index, current, fits ? sum : Long.MAX_VALUE)) {
+          return fits;
+        }
+      }
     }
 
     void setOn(Span span) {

@@ -20,6 +20,8 @@ public enum Reason {
   CARDINALITY_OVERFLOW("cardinality_overflow"),
   /** Negative byte count; dropped. */
   BYTES_NEGATIVE("bytes_negative"),
+  /** A byte total that would pass {@code Long.MAX_VALUE}; saturated there. */
+  BYTES_OVERFLOW("bytes_overflow"),
   /** Null or negative duration; dropped. */
   DURATION_INVALID("duration_invalid"),
   /** Tier not declared for the cache; dropped. */
