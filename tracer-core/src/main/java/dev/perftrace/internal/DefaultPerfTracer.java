@@ -54,9 +54,13 @@ public final class DefaultPerfTracer implements PerfTracer {
   static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");
 
-  private static final TextMapPropagator PROPAGATOR =
+  /** Used when the OpenTelemetry instance has no propagator (the no-op one). */
+  private static final TextMapPropagator W3C =
       TextMapPropagator.composite(
           W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+  /** The application's configured propagator (B3, Jaeger, X-Ray, W3C...), or {@link #W3C}. */
+  private final TextMapPropagator propagator;
 
   final Instruments instruments;
   final Ticker ticker;
@@ -76,6 +80,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.instruments =
         new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
     this.ticker = config.ticker();
+    this.propagator = propagatorOf(openTelemetry);
     this.rejections = new Rejections(instruments.rejected, config.scopeName());
     this.names = new Names(config.maxNameLength(), rejections);
     this.operations =
@@ -99,6 +104,16 @@ public final class DefaultPerfTracer implements PerfTracer {
             rejections,
             "error type");
     this.mdc = Mdc.create(config.mdcEnabled(), config.mdcKey());
+  }
+
+  private static TextMapPropagator propagatorOf(OpenTelemetry openTelemetry) {
+    TextMapPropagator configured;
+    try {
+      configured = openTelemetry.getPropagators().getTextMapPropagator();
+    } catch (RuntimeException e) {
+      configured = null;
+    }
+    return configured == null || configured == TextMapPropagator.noop() ? W3C : configured;
   }
 
   // ---- operations -----------------------------------------------------------------------------
@@ -512,7 +527,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     GuardedGetter<C> guarded = new GuardedGetter<>(getter, rejections);
     Context extracted;
     try {
-      extracted = PROPAGATOR.extract(base, carrier, guarded);
+      extracted = propagator.extract(base, carrier, guarded);
     } catch (Throwable t) {
       Contain.rethrowIfFatal(t);
       rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + t);
@@ -525,8 +540,18 @@ public final class DefaultPerfTracer implements PerfTracer {
     if (guarded.sawTraceparent && Span.fromContext(extracted) == Span.fromContext(base)) {
       rejections.reject(Reason.HEADER_INVALID, "malformed traceparent header");
     }
+    // the ID comes from the headers only: baggage propagators replace the baggage when a header
+    // is present, so unchanged baggage is the thread's own (maybe stale), never the request's
+    Baggage incoming = Baggage.fromContext(extracted);
     String id =
-        Baggage.fromContext(extracted).getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+        incoming == Baggage.fromContext(base)
+            ? null
+            : incoming.getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+    if (Span.fromContext(base).getSpanContext().isValid()) {
+      // a server span is current already (a framework or the Java agent extracted the headers
+      // and made it current): it stays the parent; PerfTrace only adds the correlation ID
+      extracted = base;
+    }
     if (id == null) {
       id = CorrelationIds.generate();
     } else if (!CorrelationIds.isValid(id)) {
@@ -553,7 +578,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       return;
     }
     try {
-      PROPAGATOR.inject(Context.current(), carrier, setter);
+      propagator.inject(Context.current(), carrier, setter);
     } catch (Throwable t) {
       // a failing setter (an immutable map, say; also Errors and sneaky checked exceptions) must
       // not break the request being traced
@@ -626,6 +651,26 @@ public final class DefaultPerfTracer implements PerfTracer {
     }
 
     @Override
+    public java.util.Iterator<String> getAll(C carrier, String key) {
+      List<String> values = new ArrayList<>(2);
+      try {
+        java.util.Iterator<String> all = delegate.getAll(carrier, key);
+        while (all != null && all.hasNext()) {
+          String value = checked(key, all.next());
+          if (value != null) {
+            values.add(value);
+          }
+        }
+      } catch (Throwable t) { // a caller's getter or carrier: Errors and sneaky checked too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+      }
+      return values.iterator();
+    }
+
+    @Override
     public String get(C carrier, String key) {
       String value;
       try {
@@ -637,6 +682,11 @@ public final class DefaultPerfTracer implements PerfTracer {
         }
         return null;
       }
+      return checked(key, value);
+    }
+
+    /** Returns {@code value}, or null (counted) when it is too long; notes a traceparent. */
+    private String checked(String key, String value) {
       if (value == null) {
         return null;
       }
