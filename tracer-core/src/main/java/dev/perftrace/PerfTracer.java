@@ -72,11 +72,25 @@ public interface PerfTracer {
 
   /**
    * Times an asynchronous operation. The span is current while {@code stageSupplier} runs (so
-   * operations it starts synchronously are children) and ends when the returned stage completes,
-   * fails or is cancelled, on whichever thread completes it. Returns the supplier's own stage.
-   * If the supplier throws, the failure is recorded and the exception rethrown unchanged.
+   * operations it starts synchronously are children) and ends when the supplier's stage completes,
+   * fails or is cancelled, on whichever thread completes it. Returns a dependent stage of the same
+   * type that completes with the same value or exception only after the span has ended and the
+   * duration was recorded (so {@code join()} returning means both happened); cancelling it
+   * cancels the supplier's stage. For a {@code CompletableFuture} (or a subclass whose {@code
+   * newIncompleteFuture} returns its own type) and for stages whose {@code whenComplete} returns
+   * their own type, that is what is returned; any other stage type is returned as is (its
+   * continuations may then run before the operation ends). If the supplier throws, the failure is
+   * recorded and the exception rethrown unchanged. The no-op tracer returns the supplier's stage.
    */
   <T, S extends CompletionStage<T>> S callAsync(String operationName, Supplier<S> stageSupplier);
+
+  /**
+   * As {@link #callAsync(String, Supplier)}, handing the running {@link Operation} to {@code
+   * stageFunction} (to set attributes or {@link Operation#failWithType fail} it from the async
+   * code).
+   */
+  <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction);
 
   /** Records a duration measured elsewhere, as a successful operation (no span is created). */
   void recordDuration(String operationName, Duration duration);

@@ -72,10 +72,24 @@ abstract class PerfTracerContract {
   }
 
   @Test
-  void callAsync_returnsTheSuppliersOwnStage() {
+  void callAsync_returnsAStageCompletingWithTheSuppliersValue() {
     CompletableFuture<String> future = new CompletableFuture<>();
-    assertThat(tracer().callAsync("op", () -> future)).isSameAs(future);
+    CompletableFuture<String> returned = tracer().callAsync("op", () -> future);
     future.complete("x");
+    assertThat(returned.join()).isEqualTo("x");
+  }
+
+  @Test
+  void callAsyncWith_handsAnOperationToTheFunction() {
+    CompletableFuture<String> returned =
+        tracer()
+            .callAsyncWith(
+                "op",
+                op -> {
+                  op.setAttribute("k", "v");
+                  return CompletableFuture.completedFuture("y");
+                });
+    assertThat(returned.join()).isEqualTo("y");
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -243,20 +244,41 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.reject(Reason.ARGUMENT_NULL, "callAsync(" + operationName + ", null)");
       return null;
     }
+    return callAsyncWith(operationName, op -> stageSupplier.get(), "callAsync");
+  }
+
+  @Override
+  public <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction) {
+    if (stageFunction == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "callAsyncWith(" + operationName + ", null)");
+      return null;
+    }
+    return callAsyncWith(operationName, stageFunction, "callAsyncWith");
+  }
+
+  private <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction, String what) {
     OperationImpl operation = startOperation(operationName, null);
     if (operation == null) {
-      return stageSupplier.get();
+      return stageFunction.apply(NoopPerfTracer.INSTANCE.start(operationName));
     }
     S stage;
     try {
-      stage = stageSupplier.get();
+      stage = stageFunction.apply(operation);
     } catch (Throwable t) {
       operation.fail(t);
       operation.close();
       throw t;
     }
-    endWhenComplete(operation, stage, operation.detach());
-    return stage;
+    Context context = operation.detach();
+    if (stage == null) {
+      operation.finish(context);
+      return null;
+    }
+    @SuppressWarnings("unchecked") // same class as the supplier's stage, or the stage itself
+    S result = (S) endWhenComplete(operation, stage, context, stage.getClass());
+    return result;
   }
 
   /** A stage-returning call that may throw anything (a reflective invocation). */
@@ -264,8 +286,12 @@ public final class DefaultPerfTracer implements PerfTracer {
     Object call() throws Throwable;
   }
 
-  /** Runs {@code call} with the operation current and ends the operation with its stage. */
-  Object finishAsync(OperationImpl operation, StageCall call) throws Throwable {
+  /**
+   * Runs {@code call} with the operation current and ends the operation with its stage; returns
+   * a dependent stage assignable to {@code returnType} (or the call's own result).
+   */
+  Object finishAsync(OperationImpl operation, StageCall call, Class<?> returnType)
+      throws Throwable {
     Object result;
     try {
       result = call.call();
@@ -275,35 +301,66 @@ public final class DefaultPerfTracer implements PerfTracer {
       throw t;
     }
     Context context = operation.detach();
-    endWhenComplete(
-        operation,
-        result instanceof CompletionStage ? (CompletionStage<?>) result : null,
-        context);
-    return result;
+    if (!(result instanceof CompletionStage)) {
+      operation.finish(context);
+      return result;
+    }
+    return endWhenComplete(operation, (CompletionStage<?>) result, context, returnType);
   }
 
   /**
-   * Ends the operation when {@code stage} completes (at once when null). {@code context} is the
-   * operation's context, captured on the starting thread for the duration point's exemplar.
+   * Ends the operation when {@code stage} completes and returns a dependent stage that completes
+   * the same way only afterwards (cancelling it cancels {@code stage}), when one of a type
+   * assignable to {@code required} can be made; otherwise {@code stage} itself, with the end
+   * attached. {@code context} is the operation's context, for the duration point's exemplar.
    */
-  private void endWhenComplete(
-      OperationImpl operation, CompletionStage<?> stage, Context context) {
-    if (stage == null) {
-      operation.finish(context);
-      return;
-    }
+  private <T> CompletionStage<T> endWhenComplete(
+      OperationImpl operation, CompletionStage<T> stage, Context context, Class<?> required) {
     try {
-      stage.whenComplete(
-          (value, error) -> {
-            if (error != null) {
-              operation.fail(unwrap(error)); // a CancellationException means cancelled
-            }
-            operation.finish(context);
-          });
+      if (stage instanceof CompletableFuture) {
+        CompletableFuture<T> source = (CompletableFuture<T>) stage;
+        CompletableFuture<T> dependent = source.newIncompleteFuture();
+        if (required.isInstance(dependent)) {
+          source.whenComplete(
+              (value, error) -> {
+                end(operation, error, context);
+                if (error == null) {
+                  dependent.complete(value);
+                } else {
+                  dependent.completeExceptionally(error);
+                }
+              });
+          dependent.whenComplete(
+              (value, error) -> {
+                if (dependent.isCancelled()) {
+                  source.cancel(false); // the caller gave up: so does the source
+                }
+              });
+          return dependent;
+        }
+      } else {
+        CompletionStage<T> dependent =
+            stage.whenComplete((value, error) -> end(operation, error, context));
+        if (required.isInstance(dependent)) {
+          return dependent; // its action (the end) runs before it completes
+        }
+        return stage; // the end is attached; the caller's continuations may race it
+      }
+      stage.whenComplete((value, error) -> end(operation, error, context));
+      return stage;
     } catch (RuntimeException e) {
       rejections.internalError(e);
       operation.finish(context);
+      return stage;
     }
+  }
+
+  /** Ends the operation with a stage's outcome. Never throws. */
+  private void end(OperationImpl operation, Throwable error, Context context) {
+    if (error != null) {
+      operation.fail(error); // unwrapped there; a CancellationException means cancelled
+    }
+    operation.finish(context);
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -62,6 +62,12 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction) {
+    return stageFunction == null ? null : stageFunction.apply(NoopOperation.INSTANCE);
+  }
+
+  @Override
   public void recordDuration(String operationName, Duration duration) {}
 
   @Override
