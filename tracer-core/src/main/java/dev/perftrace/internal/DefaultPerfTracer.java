@@ -769,6 +769,8 @@ public final class DefaultPerfTracer implements PerfTracer {
    * what they were before.
    */
   Runnable wrapTask(Runnable task) {
+    // the Executor contract: a null task throws here, not later on the pool thread
+    Objects.requireNonNull(task, "task");
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
     return () -> {
@@ -786,6 +788,7 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   <T> Callable<T> wrapTask(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
     return () -> {
