@@ -64,6 +64,14 @@ public interface PerfTracer {
    */
   Operation startDetached(String operationName);
 
+  /**
+   * Returns the PerfTrace operation current on this thread (whose span is the current span), or
+   * a no-op operation when there is none (also inside a raw OpenTelemetry span made current
+   * within an operation). Closing the returned operation ends it as {@link Operation#close()}
+   * says; it is meant for attributes and {@code fail} from code deep inside an operation.
+   */
+  Operation currentOperation();
+
   /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
   <T> T call(String operationName, Callable<T> callable) throws Exception;
 

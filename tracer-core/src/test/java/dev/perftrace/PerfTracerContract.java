@@ -129,6 +129,19 @@ abstract class PerfTracerContract {
   }
 
   @Test
+  void currentOperation_outsideAnyOperationIsANoOpThatNeverThrows() {
+    Operation none = tracer().currentOperation();
+    assertThatCode(
+            () -> {
+              none.setAttribute("k", "v");
+              none.failWithType("x");
+              none.close();
+            })
+        .doesNotThrowAnyException();
+    assertThat(none.span().getSpanContext().isValid()).isFalse();
+  }
+
+  @Test
   void operation_settersAndFailNeverThrow() {
     assertThatCode(
             () -> {

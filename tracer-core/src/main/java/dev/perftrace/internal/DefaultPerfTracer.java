@@ -191,6 +191,14 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   @Override
+  public Operation currentOperation() {
+    OperationImpl current = OperationImpl.current(Context.current());
+    return current == null || current.descriptor().owner != this
+        ? NoopPerfTracer.INSTANCE.start(null)
+        : current;
+  }
+
+  @Override
   public Operation startDetached(String operationName) {
     OperationImpl operation = startOperation(operationName, null, false);
     return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;

@@ -44,6 +44,11 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public Operation currentOperation() {
+    return NoopOperation.INSTANCE;
+  }
+
+  @Override
   public <T> T call(String operationName, Callable<T> callable) throws Exception {
     return callable == null ? null : callable.call();
   }

@@ -111,6 +111,10 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
         : null;
   }
 
+  OperationDescriptor descriptor() {
+    return descriptor;
+  }
+
   private boolean ended() {
     return state == ENDED;
   }
