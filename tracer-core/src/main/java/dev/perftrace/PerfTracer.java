@@ -72,6 +72,12 @@ public interface PerfTracer {
    */
   Operation currentOperation();
 
+  /**
+   * Returns a builder for an operation with a span kind, start attributes, links or an explicit
+   * parent. {@code tracer.operation(name).start()} is {@code tracer.start(name)}.
+   */
+  OperationBuilder operation(String operationName);
+
   /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
   <T> T call(String operationName, Callable<T> callable) throws Exception;
 

@@ -142,6 +142,24 @@ abstract class PerfTracerContract {
   }
 
   @Test
+  void operationBuilder_withBadInputNeverThrows() {
+    assertThatCode(
+            () -> {
+              tracer()
+                  .operation("op")
+                  .setSpanKind(null)
+                  .setAttribute(null, "v")
+                  .setAttribute("k", 1L)
+                  .addLink(null)
+                  .setParent(null)
+                  .start()
+                  .close();
+              tracer().operation(null).startDetached().close();
+            })
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void operation_settersAndFailNeverThrow() {
     assertThatCode(
             () -> {

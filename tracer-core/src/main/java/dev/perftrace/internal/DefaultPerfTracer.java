@@ -129,6 +129,12 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** As {@link #startOperation(String, String)}; {@code attach} false starts it detached. */
   OperationImpl startOperation(String operationName, String functionName, boolean attach) {
+    return startOperation(operationName, functionName, attach, null);
+  }
+
+  /** As above, with a builder's settings ({@code options} may be null). */
+  OperationImpl startOperation(
+      String operationName, String functionName, boolean attach, OperationBuilderImpl options) {
     OperationDescriptor descriptor;
     try {
       descriptor = operations.resolve(operationName);
@@ -136,7 +142,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.internalError(e);
       return null;
     }
-    return descriptor == null ? null : startOperation(descriptor, functionName, attach);
+    return descriptor == null ? null : startOperation(descriptor, functionName, attach, options);
   }
 
   /**
@@ -150,11 +156,14 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** Starts an operation for an already resolved descriptor, or returns null on failure. */
   OperationImpl startOperation(OperationDescriptor descriptor, String functionName) {
-    return startOperation(descriptor, functionName, true);
+    return startOperation(descriptor, functionName, true, null);
   }
 
   private OperationImpl startOperation(
-      OperationDescriptor descriptor, String functionName, boolean attach) {
+      OperationDescriptor descriptor,
+      String functionName,
+      boolean attach,
+      OperationBuilderImpl options) {
     long startNanos;
     try {
       startNanos = ticker.read();
@@ -163,7 +172,8 @@ public final class DefaultPerfTracer implements PerfTracer {
       return null;
     }
     try {
-      Context parent = Context.current();
+      Context before = Context.current();
+      Context parent = options == null || options.parent() == null ? before : options.parent();
       SpanBuilder builder =
           instruments
               .tracer
@@ -177,7 +187,10 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(descriptor, builder.startSpan(), parent, startNanos, attach);
+      if (options != null) {
+        options.applyTo(builder);
+      }
+      return new OperationImpl(descriptor, builder.startSpan(), parent, before, startNanos, attach);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
@@ -187,6 +200,17 @@ public final class DefaultPerfTracer implements PerfTracer {
   @Override
   public Operation start(String operationName) {
     OperationImpl operation = startOperation(operationName, null);
+    return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
+  }
+
+  @Override
+  public dev.perftrace.OperationBuilder operation(String operationName) {
+    return new OperationBuilderImpl(this, operationName);
+  }
+
+  /** Starts a builder's operation; a no-op operation when it can't be traced. */
+  Operation start(String operationName, OperationBuilderImpl options, boolean attach) {
+    OperationImpl operation = startOperation(operationName, null, attach, options);
     return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
   }
 

@@ -49,6 +49,52 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public dev.perftrace.OperationBuilder operation(String operationName) {
+    return NoopOperationBuilder.INSTANCE;
+  }
+
+  private enum NoopOperationBuilder implements dev.perftrace.OperationBuilder {
+    INSTANCE;
+
+    @Override
+    public dev.perftrace.OperationBuilder setSpanKind(
+        io.opentelemetry.api.trace.SpanKind spanKind) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setAttribute(String key, String value) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setAttribute(String key, long value) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder addLink(
+        io.opentelemetry.api.trace.SpanContext spanContext) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setParent(io.opentelemetry.context.Context parent) {
+      return this;
+    }
+
+    @Override
+    public Operation start() {
+      return NoopOperation.INSTANCE;
+    }
+
+    @Override
+    public Operation startDetached() {
+      return NoopOperation.INSTANCE;
+    }
+  }
+
+  @Override
   public <T> T call(String operationName, Callable<T> callable) throws Exception {
     return callable == null ? null : callable.call();
   }

@@ -20,13 +20,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * #KEY}. It also holds the scope that made it current and the byte and cache totals recorded
  * while it was current. Internal: not API.
  *
- * <p>Layout: six references, one {@code long} and the header make 48 bytes with compressed
- * oops (the parent context is kept to restore it even when scopes were closed out of order); the context is not kept: {@link #close()} finds it current, and the async paths capture
- * it at {@link #detach()} and hand it to {@link #finish}.
+ * <p>Layout: seven references, one {@code long} and the header make 48 bytes with compressed
+ * oops: the context current at start is kept to restore it even when scopes were closed out of
+ * order, next to the parent (the same object unless given explicitly). The operation's own
+ * context is not kept: {@link #close()} finds it current, and the async paths capture it at
+ * {@link #detach()} and hand it to {@link #finish}.
  *
- * <p>Thread safety: {@link #fail}, the setters, the totals and {@link #finish} may be called from
- * any thread ({@link #finish} runs once); {@link #close()} and {@link #detach()} must run on the
- * starting thread.
+ * <p>Thread safety: every method may be called from any thread ({@link #finish} runs once);
+ * {@link #close()} and {@link #detach()} restore a context only on the starting thread (see
+ * {@link ScopeStack}).
  */
 final class OperationImpl implements Operation, ScopeStack.Entry {
 
@@ -55,8 +57,10 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   private final OperationDescriptor descriptor;
   private final Span span;
   private final long startNanos;
-  /** The context current at start, restored at close. */
+  /** The operation's parent context (the current one unless given explicitly). */
   private final Context parent;
+  /** The context current at start, restored at close. */
+  private final Context before;
   private Scope scope;
 
   /**
@@ -75,11 +79,17 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
    * nothing to undo). The in-flight count goes up last, once nothing else can fail.
    */
   OperationImpl(
-      OperationDescriptor descriptor, Span span, Context parent, long startNanos, boolean attach) {
+      OperationDescriptor descriptor,
+      Span span,
+      Context parent,
+      Context before,
+      long startNanos,
+      boolean attach) {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
     this.parent = parent;
+    this.before = before;
     this.startNanos = startNanos;
     if (attach) {
       this.scope = context().makeCurrent();
@@ -239,7 +249,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
       return;
     }
     scope = null;
-    ScopeStack.restore(s, parent);
+    ScopeStack.restore(s, before);
   }
 
   /** The operation's own context: the parent with its span and this operation. */
@@ -278,7 +288,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
     scope = null;
     Context context = Context.current();
-    ScopeStack.restore(s, parent);
+    ScopeStack.restore(s, before);
     return context;
   }
 
