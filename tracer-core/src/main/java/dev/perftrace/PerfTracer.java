@@ -195,4 +195,12 @@ public interface PerfTracer {
 
   /** Returns an executor service that runs each task with the context current at submission. */
   ExecutorService wrap(ExecutorService executorService);
+
+  /**
+   * Returns a scheduled executor service that runs each task (each run of a periodic task too)
+   * with the context current when it was scheduled. A null task throws {@code
+   * NullPointerException}, as the interface says.
+   */
+  java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService);
 }

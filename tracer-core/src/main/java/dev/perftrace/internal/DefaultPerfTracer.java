@@ -897,6 +897,16 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   @Override
+  public java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService) {
+    if (scheduledExecutorService == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(ScheduledExecutorService null)");
+      return null;
+    }
+    return new ContextScheduledExecutorService(this, scheduledExecutorService);
+  }
+
+  @Override
   public String toString() {
     return "PerfTracer[" + config.scopeName() + "]";
   }

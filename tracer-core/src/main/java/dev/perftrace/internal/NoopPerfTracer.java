@@ -201,6 +201,12 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService) {
+    return scheduledExecutorService;
+  }
+
+  @Override
   public String toString() {
     return "PerfTracer.noop()";
   }
