@@ -559,6 +559,11 @@ public final class DefaultPerfTracer implements PerfTracer {
     return created;
   }
 
+  /** Sanitizes a tier name as {@link #cache} does at declaration, counting nothing. */
+  String sanitizeTier(String tier) {
+    return names.sanitize(tier, "cache tier", false);
+  }
+
   // ---- correlation ----------------------------------------------------------------------------
 
   private static String correlationId(Context context) {
