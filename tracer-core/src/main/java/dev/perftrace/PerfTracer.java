@@ -81,6 +81,15 @@ public interface PerfTracer {
   /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
   <T> T call(String operationName, Callable<T> callable) throws Exception;
 
+  /**
+   * As {@link #call(String, Callable)}, keeping the task's own checked exception type: {@code
+   * String body = tracer.callChecked("store.load", () -> load(key));} throws only what {@code
+   * load} throws ({@code IOException}, say). A null task is dropped ({@code argument_null}) and
+   * {@code null} returned.
+   */
+  <T, E extends Exception> T callChecked(String operationName, CheckedCallable<T, E> task)
+      throws E;
+
   /** Runs {@code runnable} as an operation; its exception is recorded and rethrown unchanged. */
   void run(String operationName, Runnable runnable);
 

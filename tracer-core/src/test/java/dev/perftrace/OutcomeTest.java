@@ -248,4 +248,24 @@ class OutcomeTest {
           .isEqualTo(1);
     }
   }
+
+  @Test
+  void callChecked_recordsTheCheckedExceptionAsTheOutcome() {
+    PerfTracer tracer = telemetry.tracer();
+    java.io.IOException failure = new java.io.IOException("load");
+
+    assertThatThrownBy(
+            () ->
+                tracer.callChecked(
+                    "load",
+                    () -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+
+    assertThat(
+            telemetry.histogram("perftrace.operation.duration", error("load", java.io.IOException.class))
+                .getCount())
+        .isEqualTo(1);
+  }
 }

@@ -51,6 +51,23 @@ abstract class PerfTracerContract {
         .isSameAs(failure);
   }
 
+  /** Compiles only because callChecked keeps IOException: no catch of Exception needed. */
+  private static String loadOrThrow(boolean fail) throws IOException {
+    if (fail) {
+      throw new IOException("load");
+    }
+    return "body";
+  }
+
+  @Test
+  void callChecked_keepsTheCheckedExceptionTypeAndValue() throws IOException {
+    assertThat(tracer().callChecked("op", () -> loadOrThrow(false))).isEqualTo("body");
+    assertThatThrownBy(() -> tracer().callChecked("op", () -> loadOrThrow(true)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("load");
+    assertThat(tracer().<String, IOException>callChecked("op", null)).isNull();
+  }
+
   @Test
   void run_rethrowsTheSameError() {
     AssertionError failure = new AssertionError("x");

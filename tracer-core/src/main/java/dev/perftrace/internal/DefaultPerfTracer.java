@@ -249,6 +249,27 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   @Override
+  public <T, E extends Exception> T callChecked(
+      String operationName, dev.perftrace.CheckedCallable<T, E> task) throws E {
+    if (task == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "callChecked(" + operationName + ", null)");
+      return null;
+    }
+    OperationImpl operation = startOperation(operationName, null);
+    if (operation == null) {
+      return task.call();
+    }
+    try {
+      return task.call();
+    } catch (Throwable t) {
+      operation.fail(t);
+      throw t;
+    } finally {
+      operation.close();
+    }
+  }
+
+  @Override
   public void run(String operationName, Runnable runnable) {
     if (runnable == null) {
       rejections.reject(Reason.ARGUMENT_NULL, "run(" + operationName + ", null)");

@@ -44,6 +44,12 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public <T, E extends Exception> T callChecked(
+      String operationName, dev.perftrace.CheckedCallable<T, E> task) throws E {
+    return task == null ? null : task.call();
+  }
+
+  @Override
   public Operation currentOperation() {
     return NoopOperation.INSTANCE;
   }
