@@ -57,5 +57,11 @@ public final class PerfAttributes {
   /** Value that names beyond a cardinality bound fold into. */
   public static final String OVERFLOW_VALUE = "_overflow";
 
+  /**
+   * The {@code error.type} value that error types beyond the bound fold into, and that a blank
+   * {@link Operation#failWithType(String)} type becomes (semantic conventions' {@code _OTHER}).
+   */
+  public static final String ERROR_TYPE_OTHER = "_OTHER";
+
   private PerfAttributes() {}
 }

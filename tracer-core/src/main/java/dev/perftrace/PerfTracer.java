@@ -56,19 +56,64 @@ public interface PerfTracer {
    */
   Operation start(String operationName);
 
+  /**
+   * Starts an operation without making it current: for work handed between threads. Its parent
+   * is the current context. Make it current where it runs with {@link Operation#makeCurrent()}
+   * (in try-with-resources) and end it with {@link Operation#close()} from any thread; that close
+   * ends and records once and touches no thread's context.
+   */
+  Operation startDetached(String operationName);
+
+  /**
+   * Returns the PerfTrace operation current on this thread (whose span is the current span), or
+   * a no-op operation when there is none (also inside a raw OpenTelemetry span made current
+   * within an operation). Closing the returned operation ends it as {@link Operation#close()}
+   * says; it is meant for attributes and {@code fail} from code deep inside an operation.
+   */
+  Operation currentOperation();
+
+  /**
+   * Returns a builder for an operation with a span kind, start attributes, links or an explicit
+   * parent. {@code tracer.operation(name).start()} is {@code tracer.start(name)}.
+   */
+  OperationBuilder operation(String operationName);
+
   /** Runs {@code callable} as an operation; its exception is recorded and rethrown unchanged. */
   <T> T call(String operationName, Callable<T> callable) throws Exception;
+
+  /**
+   * As {@link #call(String, Callable)}, keeping the task's own checked exception type: {@code
+   * String body = tracer.callChecked("store.load", () -> load(key));} throws only what {@code
+   * load} throws ({@code IOException}, say). A null task is dropped ({@code argument_null}) and
+   * {@code null} returned.
+   */
+  <T, E extends Exception> T callChecked(String operationName, CheckedCallable<T, E> task)
+      throws E;
 
   /** Runs {@code runnable} as an operation; its exception is recorded and rethrown unchanged. */
   void run(String operationName, Runnable runnable);
 
   /**
    * Times an asynchronous operation. The span is current while {@code stageSupplier} runs (so
-   * operations it starts synchronously are children) and ends when the returned stage completes,
-   * fails or is cancelled, on whichever thread completes it. Returns the supplier's own stage.
-   * If the supplier throws, the failure is recorded and the exception rethrown unchanged.
+   * operations it starts synchronously are children) and ends when the supplier's stage completes,
+   * fails or is cancelled, on whichever thread completes it. Returns a dependent stage of the same
+   * type that completes with the same value or exception only after the span has ended and the
+   * duration was recorded (so {@code join()} returning means both happened); cancelling it
+   * cancels the supplier's stage. For a {@code CompletableFuture} (or a subclass whose {@code
+   * newIncompleteFuture} returns its own type) and for stages whose {@code whenComplete} returns
+   * their own type, that is what is returned; any other stage type is returned as is (its
+   * continuations may then run before the operation ends). If the supplier throws, the failure is
+   * recorded and the exception rethrown unchanged. The no-op tracer returns the supplier's stage.
    */
   <T, S extends CompletionStage<T>> S callAsync(String operationName, Supplier<S> stageSupplier);
+
+  /**
+   * As {@link #callAsync(String, Supplier)}, handing the running {@link Operation} to {@code
+   * stageFunction} (to set attributes or {@link Operation#failWithType fail} it from the async
+   * code).
+   */
+  <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction);
 
   /** Records a duration measured elsewhere, as a successful operation (no span is created). */
   void recordDuration(String operationName, Duration duration);
@@ -159,4 +204,12 @@ public interface PerfTracer {
 
   /** Returns an executor service that runs each task with the context current at submission. */
   ExecutorService wrap(ExecutorService executorService);
+
+  /**
+   * Returns a scheduled executor service that runs each task (each run of a periodic task too)
+   * with the context current when it was scheduled. A null task throws {@code
+   * NullPointerException}, as the interface says.
+   */
+  java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService);
 }

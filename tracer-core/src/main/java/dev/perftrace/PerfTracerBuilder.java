@@ -73,6 +73,7 @@ public final class PerfTracerBuilder {
   private List<Double> cacheTierBuckets = DEFAULT_CACHE_TIER_BUCKETS;
   private List<Long> sizeBuckets = DEFAULT_SIZE_BUCKETS;
   private Ticker ticker = Ticker.system();
+  private java.util.function.Predicate<? super Throwable> errorClassifier = error -> true;
   private boolean mdcEnabled = true;
   private String mdcKey = DEFAULT_MDC_KEY;
 
@@ -187,6 +188,19 @@ public final class PerfTracerBuilder {
     return this;
   }
 
+  /**
+   * Sets which exceptions count as failures (default: every one). An exception for which {@code
+   * isError} returns false (a {@code NotFoundException} answered as a normal 404, say) ends the
+   * operation as {@code success}: no error status, no exception event, no {@code error.type};
+   * it is still rethrown unchanged. Applied to the unwrapped cause, for thrown exceptions and
+   * {@link Operation#fail(Throwable)} alike, never to cancellations. A classifier that throws
+   * counts the exception as a failure. It must be fast and thread-safe.
+   */
+  public PerfTracerBuilder setErrorClassifier(java.util.function.Predicate<? super Throwable> isError) {
+    this.errorClassifier = requireNonNull(isError, "isError");
+    return this;
+  }
+
   /** Enables or disables putting the correlation ID into the SLF4J MDC (default enabled). */
   public PerfTracerBuilder setMdcEnabled(boolean mdcEnabled) {
     this.mdcEnabled = mdcEnabled;
@@ -220,7 +234,8 @@ public final class PerfTracerBuilder {
             sizeBuckets,
             ticker,
             mdcEnabled,
-            mdcKey));
+            mdcKey,
+            errorClassifier));
   }
 
   private static int positive(int value, String name) {

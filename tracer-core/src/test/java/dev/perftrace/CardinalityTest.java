@@ -83,13 +83,13 @@ class CardinalityTest {
   }
 
   @Test
-  void errorTypes_beyondTheBoundFoldIntoOverflow() {
+  void errorTypes_beyondTheBoundFoldIntoOther() {
     PerfTracer tracer = telemetry.builder().setMaxErrorTypes(1).build();
     tracer.recordDuration("op", Duration.ZERO, new IllegalStateException());
     tracer.recordDuration("op", Duration.ZERO, new IllegalArgumentException());
 
     assertThat(telemetry.histogramPoints("perftrace.operation.duration"))
         .extracting(p -> p.getAttributes().get(PerfAttributes.ERROR_TYPE))
-        .containsExactlyInAnyOrder(IllegalStateException.class.getName(), "_overflow");
+        .containsExactlyInAnyOrder(IllegalStateException.class.getName(), "_OTHER");
   }
 }

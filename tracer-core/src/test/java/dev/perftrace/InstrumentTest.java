@@ -117,7 +117,8 @@ class InstrumentTest {
     telemetry.ticker.advanceMillis(9);
     real.pending.complete("v");
 
-    assertThat(stage).isSameAs(real.pending);
+    assertThat(stage).isNotSameAs(real.pending);
+    assertThat(stage.toCompletableFuture().join()).isEqualTo("v");
     assertThat(telemetry.histogram(
                 "perftrace.operation.duration", outcome("Store.fetch", "success"))
             .getSum())

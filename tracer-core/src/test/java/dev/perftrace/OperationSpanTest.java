@@ -25,8 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The running operation is itself the current span (it delegates to the SDK span): what user code
- * doing {@code Span.current()} and raw OpenTelemetry calls inside an operation observe.
+ * The operation's SDK span is the current span (the operation sits next to it under its own
+ * context key): what user code doing {@code Span.current()} and raw OpenTelemetry calls inside an
+ * operation observe.
  */
 @SuppressWarnings("try") // try-with-resources scopes whose body does not touch the resource
 class OperationSpanTest {
@@ -159,16 +160,19 @@ class OperationSpanTest {
   }
 
   @Test
-  void contextWithSpanCurrent_stillCarriesTheOperationTotals() {
+  void contextRebuiltFromTheSpanAlone_doesNotCarryTheOperation() {
     try (Operation op = tracer.start("op")) {
       Context rebuilt = Context.root().with(Span.current());
       try (Scope scope = rebuilt.makeCurrent()) {
         tracer.recordBytes(Direction.IN, "peer-a", 12);
       }
+      try (Scope scope = Context.current().makeCurrent()) {
+        tracer.recordBytes(Direction.IN, "peer-a", 3);
+      }
     }
 
     assertThat(telemetry.span("op").getAttributes().get(PerfAttributes.BYTES_RECEIVED))
-        .isEqualTo(12L);
+        .isEqualTo(3L);
   }
 
   @Test
@@ -205,11 +209,24 @@ class OperationSpanTest {
   }
 
   @Test
-  void operationSpan_isTheSdkSpanNotTheCurrentWrapper() {
+  void spanCurrent_isTheSdkSpanItself() {
     try (Operation op = tracer.start("op")) {
-      assertThat(op.span()).isNotSameAs(Span.current());
-      assertThat(op.span().getSpanContext()).isEqualTo(Span.current().getSpanContext());
-      assertThat(op.span().getClass().getName()).isEqualTo("io.opentelemetry.sdk.trace.SdkSpan");
+      assertThat(Span.current()).isSameAs(op.span());
+      assertThat(Span.current().getClass().getName())
+          .isEqualTo("io.opentelemetry.sdk.trace.SdkSpan");
     }
+  }
+
+  @Test
+  void spanCurrentSetStatusError_setsTheSpanStatusButNotTheMetricOutcome() {
+    try (Operation op = tracer.start("op")) {
+      Span.current().setStatus(StatusCode.ERROR, "set directly");
+    }
+
+    assertThat(telemetry.span("op").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(
+            telemetry.histogram("perftrace.operation.duration", outcome("op", "success"))
+                .getCount())
+        .isEqualTo(1);
   }
 }

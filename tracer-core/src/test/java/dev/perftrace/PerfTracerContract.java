@@ -51,6 +51,23 @@ abstract class PerfTracerContract {
         .isSameAs(failure);
   }
 
+  /** Compiles only because callChecked keeps IOException: no catch of Exception needed. */
+  private static String loadOrThrow(boolean fail) throws IOException {
+    if (fail) {
+      throw new IOException("load");
+    }
+    return "body";
+  }
+
+  @Test
+  void callChecked_keepsTheCheckedExceptionTypeAndValue() throws IOException {
+    assertThat(tracer().callChecked("op", () -> loadOrThrow(false))).isEqualTo("body");
+    assertThatThrownBy(() -> tracer().callChecked("op", () -> loadOrThrow(true)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("load");
+    assertThat(tracer().<String, IOException>callChecked("op", null)).isNull();
+  }
+
   @Test
   void run_rethrowsTheSameError() {
     AssertionError failure = new AssertionError("x");
@@ -72,10 +89,24 @@ abstract class PerfTracerContract {
   }
 
   @Test
-  void callAsync_returnsTheSuppliersOwnStage() {
+  void callAsync_returnsAStageCompletingWithTheSuppliersValue() {
     CompletableFuture<String> future = new CompletableFuture<>();
-    assertThat(tracer().callAsync("op", () -> future)).isSameAs(future);
+    CompletableFuture<String> returned = tracer().callAsync("op", () -> future);
     future.complete("x");
+    assertThat(returned.join()).isEqualTo("x");
+  }
+
+  @Test
+  void callAsyncWith_handsAnOperationToTheFunction() {
+    CompletableFuture<String> returned =
+        tracer()
+            .callAsyncWith(
+                "op",
+                op -> {
+                  op.setAttribute("k", "v");
+                  return CompletableFuture.completedFuture("y");
+                });
+    assertThat(returned.join()).isEqualTo("y");
   }
 
   @Test
@@ -96,6 +127,53 @@ abstract class PerfTracerContract {
     Operation op = tracer().start("op");
     op.close();
     assertThatCode(op::close).doesNotThrowAnyException();
+  }
+
+  @Test
+  void startDetached_makeCurrentAndCloseAnywhereNeverThrow() throws Exception {
+    Operation op = tracer().startDetached("op");
+    try (io.opentelemetry.context.Scope scope = op.makeCurrent()) {
+      op.setAttribute("k", "v");
+    }
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      other.submit(op::close).get(10, TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
+    assertThatCode(op::close).doesNotThrowAnyException();
+    assertThatCode(() -> op.makeCurrent().close()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void currentOperation_outsideAnyOperationIsANoOpThatNeverThrows() {
+    Operation none = tracer().currentOperation();
+    assertThatCode(
+            () -> {
+              none.setAttribute("k", "v");
+              none.failWithType("x");
+              none.close();
+            })
+        .doesNotThrowAnyException();
+    assertThat(none.span().getSpanContext().isValid()).isFalse();
+  }
+
+  @Test
+  void operationBuilder_withBadInputNeverThrows() {
+    assertThatCode(
+            () -> {
+              tracer()
+                  .operation("op")
+                  .setSpanKind(null)
+                  .setAttribute(null, "v")
+                  .setAttribute("k", 1L)
+                  .addLink(null)
+                  .setParent(null)
+                  .start()
+                  .close();
+              tracer().operation(null).startDetached().close();
+            })
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -65,14 +65,14 @@ final class BenchmarkSdk implements AutoCloseable {
   private final SdkMeterProvider meterProvider;
   private final OpenTelemetrySdk openTelemetry;
 
-  private BenchmarkSdk() {
+  private BenchmarkSdk(Sampler sampler) {
     Resource resource =
         Resource.getDefault()
             .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "bench")));
     tracerProvider =
         SdkTracerProvider.builder()
             .setResource(resource)
-            .setSampler(Sampler.alwaysOn())
+            .setSampler(sampler)
             .addSpanProcessor(BatchSpanProcessor.builder(spanExporter).build())
             .build();
     meterProvider =
@@ -100,7 +100,12 @@ final class BenchmarkSdk implements AutoCloseable {
 
   /** Builds the SDK described above. */
   static BenchmarkSdk create() {
-    return new BenchmarkSdk();
+    return new BenchmarkSdk(Sampler.alwaysOn());
+  }
+
+  /** As {@link #create()}, with another sampler (the unsampled comparison). */
+  static BenchmarkSdk create(Sampler sampler) {
+    return new BenchmarkSdk(sampler);
   }
 
   /** Returns the SDK, as an application would hand it to PerfTrace and to its own code. */

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread safety: as safe as the delegate.
  */
-final class ContextExecutorService implements ExecutorService {
-  private final DefaultPerfTracer owner;
+class ContextExecutorService implements ExecutorService {
+  final DefaultPerfTracer owner;
   private final ExecutorService delegate;
 
   ContextExecutorService(DefaultPerfTracer owner, ExecutorService delegate) {

@@ -1,28 +1,42 @@
 package dev.perftrace.internal;
 
 import dev.perftrace.CorrelationScope;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
  * An open correlation scope: the context scope, plus (in {@link WithMdc}) the MDC value it
- * replaced. Without an MDC the object is 24 bytes instead of 32. Internal: not API.
+ * replaced. Without an MDC the object is 32 bytes (ID, scope, previous context) instead of 40. Internal: not API.
  *
- * <p>Thread safety: close on the opening thread; {@link #correlationId()} from any thread.
+ * <p>Thread safety: close on the opening thread (elsewhere close does nothing); {@link
+ * #correlationId()} from any thread. Restores follow {@link ScopeStack}'s rule.
  */
-class CorrelationScopeImpl implements CorrelationScope {
+class CorrelationScopeImpl implements CorrelationScope, ScopeStack.Entry {
   private final String correlationId;
+  /** The context current before the scope opened, restored at close. */
+  private final Context before;
   private Scope scope;
 
-  private CorrelationScopeImpl(String correlationId, Scope scope) {
+  private CorrelationScopeImpl(String correlationId, Scope scope, Context before) {
     this.correlationId = correlationId;
     this.scope = scope;
+    this.before = before;
   }
 
   /** Returns an open scope; {@code mdc} null means no MDC to restore. */
-  static CorrelationScope create(String correlationId, Scope scope, Mdc mdc, String previousMdc) {
-    return mdc == null
-        ? new CorrelationScopeImpl(correlationId, scope)
-        : new WithMdc(correlationId, scope, mdc, previousMdc);
+  static CorrelationScope create(
+      String correlationId, Scope scope, Context before, Mdc mdc, String previousMdc) {
+    CorrelationScopeImpl created =
+        mdc == null
+            ? new CorrelationScopeImpl(correlationId, scope, before)
+            : new WithMdc(correlationId, scope, before, mdc, previousMdc);
+    ScopeStack.current().push(created);
+    return created;
+  }
+
+  @Override
+  public void invalidate() {
+    scope = null;
   }
 
   @Override
@@ -36,18 +50,15 @@ class CorrelationScopeImpl implements CorrelationScope {
   @Override
   public final void close() {
     Scope s = scope;
-    if (s == null) {
+    // not open on this thread: closed already, an enclosing scope closed first, or another thread
+    if (s == null || !ScopeStack.current().remove(this)) {
       return;
     }
     scope = null;
     try {
       restoreMdc();
     } finally {
-      try {
-        s.close();
-      } catch (RuntimeException e) {
-        // scope closed out of order: OpenTelemetry logs it; never throw into the caller
-      }
+      ScopeStack.restore(s, before);
     }
   }
 
@@ -61,8 +72,8 @@ class CorrelationScopeImpl implements CorrelationScope {
     private final Mdc mdc;
     private final String previousMdc;
 
-    WithMdc(String correlationId, Scope scope, Mdc mdc, String previousMdc) {
-      super(correlationId, scope);
+    WithMdc(String correlationId, Scope scope, Context before, Mdc mdc, String previousMdc) {
+      super(correlationId, scope, before);
       this.mdc = mdc;
       this.previousMdc = previousMdc;
     }

@@ -31,7 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -55,9 +55,13 @@ public final class DefaultPerfTracer implements PerfTracer {
   static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");
 
-  private static final TextMapPropagator PROPAGATOR =
+  /** Used when the OpenTelemetry instance has no propagator (the no-op one). */
+  private static final TextMapPropagator W3C =
       TextMapPropagator.composite(
           W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+  /** The application's configured propagator (B3, Jaeger, X-Ray, W3C...), or {@link #W3C}. */
+  private final TextMapPropagator propagator;
 
   final Instruments instruments;
   final Ticker ticker;
@@ -77,6 +81,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.instruments =
         new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
     this.ticker = config.ticker();
+    this.propagator = propagatorOf(openTelemetry);
     this.rejections = new Rejections(instruments.rejected, config.scopeName());
     this.names = new Names(config.maxNameLength(), rejections);
     this.operations =
@@ -92,8 +97,24 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.cacheNames =
         new BoundedRegistry<>(config.maxCaches(), n -> n, names, rejections, "cache name");
     this.errorTypes =
-        new BoundedRegistry<>(config.maxErrorTypes(), n -> n, names, rejections, "error type");
+        new BoundedRegistry<>(
+            config.maxErrorTypes(),
+            // overflow is the semantic conventions' _OTHER, not _overflow
+            n -> PerfAttributes.OVERFLOW_VALUE.equals(n) ? PerfAttributes.ERROR_TYPE_OTHER : n,
+            names,
+            rejections,
+            "error type");
     this.mdc = Mdc.create(config.mdcEnabled(), config.mdcKey());
+  }
+
+  private static TextMapPropagator propagatorOf(OpenTelemetry openTelemetry) {
+    TextMapPropagator configured;
+    try {
+      configured = openTelemetry.getPropagators().getTextMapPropagator();
+    } catch (RuntimeException e) {
+      configured = null;
+    }
+    return configured == null || configured == TextMapPropagator.noop() ? W3C : configured;
   }
 
   // ---- operations -----------------------------------------------------------------------------
@@ -103,6 +124,17 @@ public final class DefaultPerfTracer implements PerfTracer {
    * {@code functionName} may be null.
    */
   OperationImpl startOperation(String operationName, String functionName) {
+    return startOperation(operationName, functionName, true);
+  }
+
+  /** As {@link #startOperation(String, String)}; {@code attach} false starts it detached. */
+  OperationImpl startOperation(String operationName, String functionName, boolean attach) {
+    return startOperation(operationName, functionName, attach, null);
+  }
+
+  /** As above, with a builder's settings ({@code options} may be null). */
+  OperationImpl startOperation(
+      String operationName, String functionName, boolean attach, OperationBuilderImpl options) {
     OperationDescriptor descriptor;
     try {
       descriptor = operations.resolve(operationName);
@@ -110,7 +142,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.internalError(e);
       return null;
     }
-    return descriptor == null ? null : startOperation(descriptor, functionName);
+    return descriptor == null ? null : startOperation(descriptor, functionName, attach, options);
   }
 
   /**
@@ -124,8 +156,24 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** Starts an operation for an already resolved descriptor, or returns null on failure. */
   OperationImpl startOperation(OperationDescriptor descriptor, String functionName) {
+    return startOperation(descriptor, functionName, true, null);
+  }
+
+  private OperationImpl startOperation(
+      OperationDescriptor descriptor,
+      String functionName,
+      boolean attach,
+      OperationBuilderImpl options) {
+    long startNanos;
     try {
-      Context parent = Context.current();
+      startNanos = ticker.read();
+    } catch (RuntimeException e) {
+      rejections.internalError(e); // a broken Ticker: run the caller's code untraced
+      return null;
+    }
+    try {
+      Context before = Context.current();
+      Context parent = options == null || options.parent() == null ? before : options.parent();
       SpanBuilder builder =
           instruments
               .tracer
@@ -139,7 +187,10 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (functionName != null) {
         builder.setAttribute(CODE_FUNCTION_NAME, functionName);
       }
-      return new OperationImpl(descriptor, builder.startSpan(), parent);
+      if (options != null) {
+        options.applyTo(builder);
+      }
+      return new OperationImpl(descriptor, builder.startSpan(), parent, before, startNanos, attach);
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
@@ -149,6 +200,31 @@ public final class DefaultPerfTracer implements PerfTracer {
   @Override
   public Operation start(String operationName) {
     OperationImpl operation = startOperation(operationName, null);
+    return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
+  }
+
+  @Override
+  public dev.perftrace.OperationBuilder operation(String operationName) {
+    return new OperationBuilderImpl(this, operationName);
+  }
+
+  /** Starts a builder's operation; a no-op operation when it can't be traced. */
+  Operation start(String operationName, OperationBuilderImpl options, boolean attach) {
+    OperationImpl operation = startOperation(operationName, null, attach, options);
+    return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
+  }
+
+  @Override
+  public Operation currentOperation() {
+    OperationImpl current = OperationImpl.current(Context.current());
+    return current == null || current.descriptor().owner != this
+        ? NoopPerfTracer.INSTANCE.start(null)
+        : current;
+  }
+
+  @Override
+  public Operation startDetached(String operationName) {
+    OperationImpl operation = startOperation(operationName, null, false);
     return operation == null ? NoopPerfTracer.INSTANCE.start(operationName) : operation;
   }
 
@@ -164,6 +240,27 @@ public final class DefaultPerfTracer implements PerfTracer {
     }
     try {
       return callable.call();
+    } catch (Throwable t) {
+      operation.fail(t);
+      throw t;
+    } finally {
+      operation.close();
+    }
+  }
+
+  @Override
+  public <T, E extends Exception> T callChecked(
+      String operationName, dev.perftrace.CheckedCallable<T, E> task) throws E {
+    if (task == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "callChecked(" + operationName + ", null)");
+      return null;
+    }
+    OperationImpl operation = startOperation(operationName, null);
+    if (operation == null) {
+      return task.call();
+    }
+    try {
+      return task.call();
     } catch (Throwable t) {
       operation.fail(t);
       throw t;
@@ -200,20 +297,41 @@ public final class DefaultPerfTracer implements PerfTracer {
       rejections.reject(Reason.ARGUMENT_NULL, "callAsync(" + operationName + ", null)");
       return null;
     }
+    return callAsyncWith(operationName, op -> stageSupplier.get(), "callAsync");
+  }
+
+  @Override
+  public <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction) {
+    if (stageFunction == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "callAsyncWith(" + operationName + ", null)");
+      return null;
+    }
+    return callAsyncWith(operationName, stageFunction, "callAsyncWith");
+  }
+
+  private <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction, String what) {
     OperationImpl operation = startOperation(operationName, null);
     if (operation == null) {
-      return stageSupplier.get();
+      return stageFunction.apply(NoopPerfTracer.INSTANCE.start(operationName));
     }
     S stage;
     try {
-      stage = stageSupplier.get();
+      stage = stageFunction.apply(operation);
     } catch (Throwable t) {
       operation.fail(t);
       operation.close();
       throw t;
     }
-    endWhenComplete(operation, stage, operation.detach());
-    return stage;
+    Context context = operation.detach();
+    if (stage == null) {
+      operation.finish(context);
+      return null;
+    }
+    @SuppressWarnings("unchecked") // same class as the supplier's stage, or the stage itself
+    S result = (S) endWhenComplete(operation, stage, context, stage.getClass());
+    return result;
   }
 
   /** A stage-returning call that may throw anything (a reflective invocation). */
@@ -221,8 +339,12 @@ public final class DefaultPerfTracer implements PerfTracer {
     Object call() throws Throwable;
   }
 
-  /** Runs {@code call} with the operation current and ends the operation with its stage. */
-  Object finishAsync(OperationImpl operation, StageCall call) throws Throwable {
+  /**
+   * Runs {@code call} with the operation current and ends the operation with its stage; returns
+   * a dependent stage assignable to {@code returnType} (or the call's own result).
+   */
+  Object finishAsync(OperationImpl operation, StageCall call, Class<?> returnType)
+      throws Throwable {
     Object result;
     try {
       result = call.call();
@@ -232,43 +354,70 @@ public final class DefaultPerfTracer implements PerfTracer {
       throw t;
     }
     Context context = operation.detach();
-    endWhenComplete(
-        operation,
-        result instanceof CompletionStage ? (CompletionStage<?>) result : null,
-        context);
-    return result;
+    if (!(result instanceof CompletionStage)) {
+      operation.finish(context);
+      return result;
+    }
+    return endWhenComplete(operation, (CompletionStage<?>) result, context, returnType);
   }
 
   /**
-   * Ends the operation when {@code stage} completes (at once when null). {@code context} is the
-   * operation's context, captured on the starting thread for the duration point's exemplar.
+   * Ends the operation when {@code stage} completes and returns a dependent stage that completes
+   * the same way only afterwards (cancelling it cancels {@code stage}), when one of a type
+   * assignable to {@code required} can be made; otherwise {@code stage} itself, with the end
+   * attached. {@code context} is the operation's context, for the duration point's exemplar.
    */
-  private void endWhenComplete(
-      OperationImpl operation, CompletionStage<?> stage, Context context) {
-    if (stage == null) {
-      operation.finish(context);
-      return;
-    }
+  private <T> CompletionStage<T> endWhenComplete(
+      OperationImpl operation, CompletionStage<T> stage, Context context, Class<?> required) {
     try {
-      stage.whenComplete(
-          (value, error) -> {
-            if (error != null) {
-              operation.fail(unwrap(error)); // a CancellationException means cancelled
-            }
-            operation.finish(context);
-          });
+      if (stage instanceof CompletableFuture) {
+        CompletableFuture<T> source = (CompletableFuture<T>) stage;
+        CompletableFuture<T> dependent = source.newIncompleteFuture();
+        if (required.isInstance(dependent)) {
+          source.whenComplete(
+              (value, error) -> {
+                end(operation, error, context);
+                if (error == null) {
+                  dependent.complete(value);
+                } else {
+                  dependent.completeExceptionally(error);
+                }
+              });
+          dependent.whenComplete(
+              (value, error) -> {
+                if (dependent.isCancelled()) {
+                  source.cancel(false); // the caller gave up: so does the source
+                }
+              });
+          return dependent;
+        }
+      } else {
+        CompletionStage<T> dependent =
+            stage.whenComplete((value, error) -> end(operation, error, context));
+        if (required.isInstance(dependent)) {
+          return dependent; // its action (the end) runs before it completes
+        }
+        return stage; // the end is attached; the caller's continuations may race it
+      }
+      stage.whenComplete((value, error) -> end(operation, error, context));
+      return stage;
     } catch (RuntimeException e) {
       rejections.internalError(e);
       operation.finish(context);
+      return stage;
     }
   }
 
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
+  /** Ends the operation with a stage's outcome. Never throws. */
+  private void end(OperationImpl operation, Throwable error, Context context) {
+    if (error != null) {
+      operation.fail(error); // unwrapped there; a CancellationException means cancelled
     }
-    return t;
+    operation.finish(context);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return Causes.unwrap(error);
   }
 
   @Override
@@ -297,7 +446,7 @@ public final class DefaultPerfTracer implements PerfTracer {
         attributes =
             cause instanceof CancellationException
                 ? descriptor.cancelled
-                : descriptor.error(errorType(cause));
+                : isError(cause) ? descriptor.error(errorType(cause)) : descriptor.success;
       }
       instruments.operationDuration.record(seconds(duration), attributes);
     } catch (RuntimeException e) {
@@ -307,8 +456,29 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   /** Returns the bounded {@code error.type} value of {@code error}. */
   String errorType(Throwable error) {
-    String type = errorTypes.resolve(error.getClass().getName());
-    return type == null ? PerfAttributes.OVERFLOW_VALUE : type;
+    return metricErrorType(error.getClass().getName());
+  }
+
+  /** Returns the bounded {@code error.type} metric value of a type name. */
+  String metricErrorType(String type) {
+    String bounded = errorTypes.resolve(type);
+    return bounded == null ? PerfAttributes.ERROR_TYPE_OTHER : bounded;
+  }
+
+  /** Returns a sanitized error type for a span ({@code _OTHER} when blank; counted). */
+  String spanErrorType(String type) {
+    String clean = names.sanitize(type, "error type");
+    return clean == null ? PerfAttributes.ERROR_TYPE_OTHER : clean;
+  }
+
+  /** True when the classifier counts {@code error} as a failure (also when it throws). */
+  boolean isError(Throwable error) {
+    try {
+      return config.errorClassifier().test(error);
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+      return true;
+    }
   }
 
   static double seconds(Duration duration) {
@@ -410,6 +580,11 @@ public final class DefaultPerfTracer implements PerfTracer {
     return created;
   }
 
+  /** Sanitizes a tier name as {@link #cache} does at declaration, counting nothing. */
+  String sanitizeTier(String tier) {
+    return names.sanitize(tier, "cache tier", false);
+  }
+
   // ---- correlation ----------------------------------------------------------------------------
 
   private static String correlationId(Context context) {
@@ -440,6 +615,7 @@ public final class DefaultPerfTracer implements PerfTracer {
   }
 
   private CorrelationScope open(String id, Context base) {
+    Context before = Context.current();
     Context context =
         base.with(
             Baggage.fromContext(base)
@@ -448,7 +624,7 @@ public final class DefaultPerfTracer implements PerfTracer {
                 .build());
     Scope scope = context.makeCurrent();
     String previous = mdc == null ? null : mdc.put(id);
-    return CorrelationScopeImpl.create(id, scope, mdc, previous);
+    return CorrelationScopeImpl.create(id, scope, before, mdc, previous);
   }
 
   @Override
@@ -466,16 +642,31 @@ public final class DefaultPerfTracer implements PerfTracer {
     GuardedGetter<C> guarded = new GuardedGetter<>(getter, rejections);
     Context extracted;
     try {
-      extracted = PROPAGATOR.extract(base, carrier, guarded);
-    } catch (RuntimeException e) {
-      rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + e);
+      extracted = propagator.extract(base, carrier, guarded);
+    } catch (Throwable t) {
+      Contain.rethrowIfFatal(t);
+      rejections.reject(Reason.HEADER_INVALID, "propagation headers could not be read: " + t);
       extracted = base;
+    }
+    if (guarded.failure != null) {
+      rejections.reject(
+          Reason.HEADER_INVALID, "propagation headers could not be read: " + guarded.failure);
     }
     if (guarded.sawTraceparent && Span.fromContext(extracted) == Span.fromContext(base)) {
       rejections.reject(Reason.HEADER_INVALID, "malformed traceparent header");
     }
+    // the ID comes from the headers only: baggage propagators replace the baggage when a header
+    // is present, so unchanged baggage is the thread's own (maybe stale), never the request's
+    Baggage incoming = Baggage.fromContext(extracted);
     String id =
-        Baggage.fromContext(extracted).getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+        incoming == Baggage.fromContext(base)
+            ? null
+            : incoming.getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
+    if (Span.fromContext(base).getSpanContext().isValid()) {
+      // a server span is current already (a framework or the Java agent extracted the headers
+      // and made it current): it stays the parent; PerfTrace only adds the correlation ID
+      extracted = base;
+    }
     if (id == null) {
       id = CorrelationIds.generate();
     } else if (!CorrelationIds.isValid(id)) {
@@ -502,10 +693,12 @@ public final class DefaultPerfTracer implements PerfTracer {
       return;
     }
     try {
-      PROPAGATOR.inject(Context.current(), carrier, setter);
-    } catch (RuntimeException e) {
-      // a failing setter (an immutable map, say) must not break the request being traced
-      rejections.internalError(e);
+      propagator.inject(Context.current(), carrier, setter);
+    } catch (Throwable t) {
+      // a failing setter (an immutable map, say; also Errors and sneaky checked exceptions) must
+      // not break the request being traced
+      Contain.rethrowIfFatal(t);
+      rejections.internalError(t);
     }
   }
 
@@ -551,6 +744,8 @@ public final class DefaultPerfTracer implements PerfTracer {
     private final TextMapGetter<C> delegate;
     private final Rejections rejections;
     boolean sawTraceparent;
+    /** The first failure of the caller's getter, counted once per extract. */
+    Throwable failure;
 
     GuardedGetter(TextMapGetter<C> delegate, Rejections rejections) {
       this.delegate = delegate;
@@ -560,12 +755,55 @@ public final class DefaultPerfTracer implements PerfTracer {
     @Override
     @SuppressWarnings("deprecation") // deprecated from 1.6x; still abstract in 1.59
     public Iterable<String> keys(C carrier) {
-      return delegate.keys(carrier);
+      try {
+        Iterable<String> keys = delegate.keys(carrier);
+        return keys == null ? List.of() : keys;
+      } catch (Throwable t) { // a caller's getter: Errors and sneaky checked exceptions too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+        return List.of();
+      }
+    }
+
+    @Override
+    public java.util.Iterator<String> getAll(C carrier, String key) {
+      List<String> values = new ArrayList<>(2);
+      try {
+        java.util.Iterator<String> all = delegate.getAll(carrier, key);
+        while (all != null && all.hasNext()) {
+          String value = checked(key, all.next());
+          if (value != null) {
+            values.add(value);
+          }
+        }
+      } catch (Throwable t) { // a caller's getter or carrier: Errors and sneaky checked too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+      }
+      return values.iterator();
     }
 
     @Override
     public String get(C carrier, String key) {
-      String value = delegate.get(carrier, key);
+      String value;
+      try {
+        value = delegate.get(carrier, key);
+      } catch (Throwable t) { // a caller's getter or carrier: Errors and sneaky checked too
+        Contain.rethrowIfFatal(t);
+        if (failure == null) {
+          failure = t;
+        }
+        return null;
+      }
+      return checked(key, value);
+    }
+
+    /** Returns {@code value}, or null (counted) when it is too long; notes a traceparent. */
+    private String checked(String key, String value) {
       if (value == null) {
         return null;
       }
@@ -584,40 +822,70 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   // ---- context propagation across threads -----------------------------------------------------
 
+  /**
+   * Runs tasks in the submitter's context. While the task runs, the MDC holds the submitter's
+   * correlation ID (none when it had none, so a pooled thread's leftover value never shows); after
+   * it, PerfTrace scopes the task left open are invalidated and the thread's context and MDC are
+   * what they were before.
+   */
   Runnable wrapTask(Runnable task) {
+    // the Executor contract: a null task throws here, not later on the pool thread
+    Objects.requireNonNull(task, "task");
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
-    if (id == null) {
-      return context.wrap(task);
-    }
     return () -> {
-      String previous = mdc.put(id);
+      ScopeStack stack = ScopeStack.current();
+      int depth = stack.size();
+      String previous = enterMdc(id);
+      Context before = Context.current();
       Scope scope = context.makeCurrent();
       try {
         task.run();
       } finally {
-        scope.close();
-        mdc.restore(previous);
+        leave(stack, depth, scope, before, previous);
       }
     };
   }
 
   <T> Callable<T> wrapTask(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
     Context context = Context.current();
     String id = mdc == null ? null : correlationId(context);
-    if (id == null) {
-      return context.wrap(task);
-    }
     return () -> {
-      String previous = mdc.put(id);
+      ScopeStack stack = ScopeStack.current();
+      int depth = stack.size();
+      String previous = enterMdc(id);
+      Context before = Context.current();
       Scope scope = context.makeCurrent();
       try {
         return task.call();
       } finally {
-        scope.close();
-        mdc.restore(previous);
+        leave(stack, depth, scope, before, previous);
       }
     };
+  }
+
+  private String enterMdc(String id) {
+    if (mdc == null) {
+      return null;
+    }
+    if (id != null) {
+      return mdc.put(id);
+    }
+    String previous = mdc.get();
+    if (previous != null) {
+      mdc.restore(null);
+    }
+    return previous;
+  }
+
+  private void leave(
+      ScopeStack stack, int depth, Scope scope, Context before, String previousMdc) {
+    stack.truncate(depth);
+    ScopeStack.restore(scope, before);
+    if (mdc != null) {
+      mdc.restore(previousMdc);
+    }
   }
 
   @Override
@@ -654,6 +922,16 @@ public final class DefaultPerfTracer implements PerfTracer {
       return null;
     }
     return new ContextExecutorService(this, executorService);
+  }
+
+  @Override
+  public java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService) {
+    if (scheduledExecutorService == null) {
+      rejections.reject(Reason.ARGUMENT_NULL, "wrap(ScheduledExecutorService null)");
+      return null;
+    }
+    return new ContextScheduledExecutorService(this, scheduledExecutorService);
   }
 
   @Override

@@ -77,7 +77,7 @@ final class InstrumentHandler implements InvocationHandler {
       return invokeTarget(method, args);
     }
     if (info.async) {
-      return owner.finishAsync(operation, () -> invokeTarget(method, args));
+      return owner.finishAsync(operation, () -> invokeTarget(method, args), method.getReturnType());
     }
     try {
       return invokeTarget(method, args);

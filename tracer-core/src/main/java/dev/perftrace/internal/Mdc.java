@@ -38,6 +38,15 @@ final class Mdc {
     }
   }
 
+  /** Returns the current value (may be null). Never throws. */
+  String get() {
+    try {
+      return Slf4j.get(key);
+    } catch (RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
   /** Restores {@code previous} (removes the key when null). Never throws. */
   void restore(String previous) {
     try {
@@ -53,6 +62,10 @@ final class Mdc {
       String previous = org.slf4j.MDC.get(key);
       org.slf4j.MDC.put(key, value);
       return previous;
+    }
+
+    static String get(String key) {
+      return org.slf4j.MDC.get(key);
     }
 
     static void restore(String key, String previous) {

@@ -22,13 +22,23 @@ final class Names {
    * change by reason.
    */
   String sanitize(String raw, String what) {
+    return sanitize(raw, what, true);
+  }
+
+  /** As {@link #sanitize(String, String)}; {@code count} false changes nothing on the counters. */
+  String sanitize(String raw, String what, boolean count) {
+    Rejections rejections = count ? this.rejections : null;
     if (raw == null) {
-      rejections.reject(Reason.NAME_BLANK, what + " is null");
+      if (rejections != null) {
+        rejections.reject(Reason.NAME_BLANK, what + " is null");
+      }
       return null;
     }
     String name = raw.strip();
     if (name.isEmpty()) {
-      rejections.reject(Reason.NAME_BLANK, what + " is blank");
+      if (rejections != null) {
+        rejections.reject(Reason.NAME_BLANK, what + " is blank");
+      }
       return null;
     }
     boolean control = false;
@@ -46,7 +56,9 @@ final class Names {
         }
       }
       name = new String(chars);
-      rejections.reject(Reason.NAME_CONTROL_CHARS, what + " contains control characters");
+      if (rejections != null) {
+        rejections.reject(Reason.NAME_CONTROL_CHARS, what + " contains control characters");
+      }
     }
     if (name.length() > maxLength) {
       int end = maxLength;
@@ -54,8 +66,10 @@ final class Names {
         end--;
       }
       name = name.substring(0, end).stripTrailing();
-      rejections.reject(
-          Reason.NAME_TRUNCATED, what + " longer than " + maxLength + " characters");
+      if (rejections != null) {
+        rejections.reject(
+            Reason.NAME_TRUNCATED, what + " longer than " + maxLength + " characters");
+      }
     }
     return name;
   }

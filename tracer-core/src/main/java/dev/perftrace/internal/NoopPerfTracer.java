@@ -8,6 +8,7 @@ import dev.perftrace.PerfTracer;
 import dev.perftrace.TieredCache;
 import dev.perftrace.Transfer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.time.Duration;
@@ -38,6 +39,68 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public Operation startDetached(String operationName) {
+    return NoopOperation.INSTANCE;
+  }
+
+  @Override
+  public <T, E extends Exception> T callChecked(
+      String operationName, dev.perftrace.CheckedCallable<T, E> task) throws E {
+    return task == null ? null : task.call();
+  }
+
+  @Override
+  public Operation currentOperation() {
+    return NoopOperation.INSTANCE;
+  }
+
+  @Override
+  public dev.perftrace.OperationBuilder operation(String operationName) {
+    return NoopOperationBuilder.INSTANCE;
+  }
+
+  private enum NoopOperationBuilder implements dev.perftrace.OperationBuilder {
+    INSTANCE;
+
+    @Override
+    public dev.perftrace.OperationBuilder setSpanKind(
+        io.opentelemetry.api.trace.SpanKind spanKind) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setAttribute(String key, String value) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setAttribute(String key, long value) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder addLink(
+        io.opentelemetry.api.trace.SpanContext spanContext) {
+      return this;
+    }
+
+    @Override
+    public dev.perftrace.OperationBuilder setParent(io.opentelemetry.context.Context parent) {
+      return this;
+    }
+
+    @Override
+    public Operation start() {
+      return NoopOperation.INSTANCE;
+    }
+
+    @Override
+    public Operation startDetached() {
+      return NoopOperation.INSTANCE;
+    }
+  }
+
+  @Override
   public <T> T call(String operationName, Callable<T> callable) throws Exception {
     return callable == null ? null : callable.call();
   }
@@ -53,6 +116,12 @@ public final class NoopPerfTracer implements PerfTracer {
   public <T, S extends CompletionStage<T>> S callAsync(
       String operationName, Supplier<S> stageSupplier) {
     return stageSupplier == null ? null : stageSupplier.get();
+  }
+
+  @Override
+  public <T, S extends CompletionStage<T>> S callAsyncWith(
+      String operationName, java.util.function.Function<Operation, S> stageFunction) {
+    return stageFunction == null ? null : stageFunction.apply(NoopOperation.INSTANCE);
   }
 
   @Override
@@ -138,6 +207,12 @@ public final class NoopPerfTracer implements PerfTracer {
   }
 
   @Override
+  public java.util.concurrent.ScheduledExecutorService wrap(
+      java.util.concurrent.ScheduledExecutorService scheduledExecutorService) {
+    return scheduledExecutorService;
+  }
+
+  @Override
   public String toString() {
     return "PerfTracer.noop()";
   }
@@ -149,6 +224,9 @@ public final class NoopPerfTracer implements PerfTracer {
     public void fail(Throwable error) {}
 
     @Override
+    public void failWithType(String errorType) {}
+
+    @Override
     public Operation setAttribute(String key, String value) {
       return this;
     }
@@ -156,6 +234,11 @@ public final class NoopPerfTracer implements PerfTracer {
     @Override
     public Operation setAttribute(String key, long value) {
       return this;
+    }
+
+    @Override
+    public Scope makeCurrent() {
+      return Scope.noop();
     }
 
     @Override

@@ -2,37 +2,35 @@ package dev.perftrace.internal;
 
 import dev.perftrace.Operation;
 import dev.perftrace.PerfAttributes;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Instant;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A running operation. It is itself the {@link Span} stored in its context: every {@link Span}
- * method delegates to the SDK span, so {@code Span.current()}, parenting and exemplars (which read
- * {@code Span.fromContext(context).getSpanContext()}) see the SDK span's identity, while {@code
- * Span.fromContext(context) instanceof OperationImpl} finds the current PerfTrace operation
- * without a second context entry. It also holds the scope that made it current and the byte and
- * cache totals recorded while it was current. Internal: not API.
+ * A running operation. Its context holds the SDK span itself as the current span (so {@code
+ * Span.current()}, parenting, exemplars and the OpenTelemetry Java agent's context bridge, which
+ * only carries spans it created, all see a real span) and this operation under its own {@link
+ * #KEY}. It also holds the scope that made it current and the byte and cache totals recorded
+ * while it was current. Internal: not API.
  *
- * <p>Layout: five references, one {@code long} and the header make 40 bytes with compressed
- * oops; the context is not kept: {@link #close()} finds it current, and the async paths capture
- * it at {@link #detach()} and hand it to {@link #finish}.
+ * <p>Layout: seven references, one {@code long} and the header make 48 bytes with compressed
+ * oops: the context current at start is kept to restore it even when scopes were closed out of
+ * order, next to the parent (the same object unless given explicitly). The operation's own
+ * context is not kept: {@link #close()} finds it current, and the async paths capture it at
+ * {@link #detach()} and hand it to {@link #finish}.
  *
- * <p>Thread safety: {@link #fail}, the setters, the totals, the {@link Span} methods and {@link
- * #end} may be called from any thread ({@link #end} runs once); {@link #close()} and {@link
- * #detach()} must run on the starting thread.
+ * <p>Thread safety: every method may be called from any thread ({@link #finish} runs once);
+ * {@link #close()} and {@link #detach()} restore a context only on the starting thread (see
+ * {@link ScopeStack}).
  */
-final class OperationImpl implements Operation, Span {
+final class OperationImpl implements Operation, ScopeStack.Entry {
 
   private static final VarHandle STATE;
   private static final VarHandle TOTALS;
@@ -47,6 +45,9 @@ final class OperationImpl implements Operation, Span {
     }
   }
 
+  /** The operation in its context, next to (never instead of) its SDK span. */
+  static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
+
   /** Outcome marker in {@link #state} for a cancelled operation. */
   private static final Throwable CANCELLED = new CancellationException();
 
@@ -56,6 +57,10 @@ final class OperationImpl implements Operation, Span {
   private final OperationDescriptor descriptor;
   private final Span span;
   private final long startNanos;
+  /** The operation's parent context (the current one unless given explicitly). */
+  private final Context parent;
+  /** The context current at start, restored at close. */
+  private final Context before;
   private Scope scope;
 
   /**
@@ -69,14 +74,33 @@ final class OperationImpl implements Operation, Span {
   /** Created on the first byte or cache record, so plain operations don't pay for it. */
   private volatile Totals totals;
 
-  OperationImpl(OperationDescriptor descriptor, Span span, Context parent) {
+  /**
+   * {@code startNanos} is read from the ticker before the span starts (a throwing ticker leaves
+   * nothing to undo). The in-flight count goes up last, once nothing else can fail.
+   */
+  OperationImpl(
+      OperationDescriptor descriptor,
+      Span span,
+      Context parent,
+      Context before,
+      long startNanos,
+      boolean attach) {
     DefaultPerfTracer owner = descriptor.owner;
     this.descriptor = descriptor;
     this.span = span;
-    // no exemplar for the in-flight count: record it outside the span's context
-    owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
-    this.scope = parent.with(this).makeCurrent();
-    this.startNanos = owner.ticker.read();
+    this.parent = parent;
+    this.before = before;
+    this.startNanos = startNanos;
+    if (attach) {
+      this.scope = context().makeCurrent();
+      ScopeStack.current().push(this);
+    }
+    try {
+      // no exemplar for the in-flight count: record it outside the span's context
+      owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
   }
 
   /**
@@ -84,8 +108,21 @@ final class OperationImpl implements Operation, Span {
    * a span that is not a PerfTrace operation's is current, even inside one).
    */
   static OperationImpl current(Context context) {
+    OperationImpl operation = context.get(KEY);
+    if (operation == null) {
+      return null;
+    }
     Span current = Span.fromContext(context);
-    return current instanceof OperationImpl ? (OperationImpl) current : null;
+    // identity under the SDK; under the Java agent's context bridge the current span is a fresh
+    // wrapper of the same span, so compare identities
+    return current == operation.span
+            || current.getSpanContext().equals(operation.span.getSpanContext())
+        ? operation
+        : null;
+  }
+
+  OperationDescriptor descriptor() {
+    return descriptor;
   }
 
   private boolean ended() {
@@ -93,26 +130,32 @@ final class OperationImpl implements Operation, Span {
   }
 
   @Override
-  public void fail(Throwable error) {
+  public void fail(Throwable thrown) {
     DefaultPerfTracer owner = descriptor.owner;
-    if (error == null) {
+    if (thrown == null) {
       owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
       return;
     }
+    // CompletionException / ExecutionException wrappers: the real cause is the outcome
+    Throwable error = Causes.unwrap(thrown);
     if (error instanceof CancellationException) {
       cancel(); // a cancellation is not a failure: outcome cancelled, status left unset
       return;
     }
-    if (!STATE.compareAndSet(this, null, error)) {
-      return; // an earlier outcome wins, or the operation has ended
+    if (!owner.isError(error)) {
+      return; // the classifier says this is a normal result: the outcome stays success
     }
-    try {
-      span.setStatus(StatusCode.ERROR);
-      span.recordException(error);
-      span.setAttribute(PerfAttributes.ERROR_TYPE, error.getClass().getName());
-    } catch (RuntimeException e) {
-      owner.rejections.internalError(e);
+    // only the outcome is set here; span status, exception event, error.type and the metric
+    // outcome are all applied at end, so a fail racing with close can't split them
+    STATE.compareAndSet(this, null, error); // an earlier outcome wins, or the operation ended
+  }
+
+  @Override
+  public void failWithType(String errorType) {
+    if (state != null) {
+      return;
     }
+    STATE.compareAndSet(this, null, new TypedError(descriptor.owner.spanErrorType(errorType)));
   }
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
@@ -146,149 +189,6 @@ final class OperationImpl implements Operation, Span {
     return span;
   }
 
-  // ---- Span: every method goes to the SDK span ------------------------------------------------
-
-  @Override
-  public Span setAttribute(String key, double value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(String key, boolean value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public <T> Span setAttribute(AttributeKey<T> key, T value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAttribute(AttributeKey<Long> key, int value) {
-    span.setAttribute(key, value);
-    return this;
-  }
-
-  @Override
-  public Span setAllAttributes(Attributes attributes) {
-    span.setAllAttributes(attributes);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name) {
-    span.addEvent(name);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, long timestamp, TimeUnit unit) {
-    span.addEvent(name, timestamp, unit);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Instant timestamp) {
-    span.addEvent(name, timestamp);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes) {
-    span.addEvent(name, attributes);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit) {
-    span.addEvent(name, attributes, timestamp, unit);
-    return this;
-  }
-
-  @Override
-  public Span addEvent(String name, Attributes attributes, Instant timestamp) {
-    span.addEvent(name, attributes, timestamp);
-    return this;
-  }
-
-  @Override
-  public Span setStatus(StatusCode statusCode) {
-    span.setStatus(statusCode);
-    return this;
-  }
-
-  @Override
-  public Span setStatus(StatusCode statusCode, String description) {
-    span.setStatus(statusCode, description);
-    return this;
-  }
-
-  @Override
-  public Span recordException(Throwable exception) {
-    span.recordException(exception);
-    return this;
-  }
-
-  @Override
-  public Span recordException(Throwable exception, Attributes additionalAttributes) {
-    span.recordException(exception, additionalAttributes);
-    return this;
-  }
-
-  @Override
-  public Span updateName(String name) {
-    span.updateName(name);
-    return this;
-  }
-
-  @Override
-  public Span addLink(SpanContext spanContext) {
-    span.addLink(spanContext);
-    return this;
-  }
-
-  @Override
-  public Span addLink(SpanContext spanContext, Attributes attributes) {
-    span.addLink(spanContext, attributes);
-    return this;
-  }
-
-  /**
-   * Ends the SDK span only (as {@code Span.current().end()} did before operations were their own
-   * context entry); the operation still records its duration and restores the context at {@link
-   * #close()}.
-   */
-  @Override
-  public void end() {
-    span.end();
-  }
-
-  @Override
-  public void end(long timestamp, TimeUnit unit) {
-    span.end(timestamp, unit);
-  }
-
-  @Override
-  public void end(Instant timestamp) {
-    span.end(timestamp);
-  }
-
-  @Override
-  public SpanContext getSpanContext() {
-    return span.getSpanContext();
-  }
-
-  @Override
-  public boolean isRecording() {
-    return span.isRecording();
-  }
-
-  // storeInContext keeps the Span default: it stores this operation, so a context built from
-  // Span.current() still carries the operation (and its totals).
-
   @Override
   public String toString() {
     return "PerfTrace operation " + descriptor.name + " " + span;
@@ -306,15 +206,21 @@ final class OperationImpl implements Operation, Span {
   }
 
   void addBytesIn(long bytes) {
-    if (!ended()) {
-      totals().add(Totals.BYTES_IN, bytes);
+    if (!ended() && !totals().addSaturating(Totals.BYTES_IN, bytes)) {
+      saturated();
     }
   }
 
   void addBytesOut(long bytes) {
-    if (!ended()) {
-      totals().add(Totals.BYTES_OUT, bytes);
+    if (!ended() && !totals().addSaturating(Totals.BYTES_OUT, bytes)) {
+      saturated();
     }
+  }
+
+  private void saturated() {
+    descriptor.owner.rejections.reject(
+        Reason.BYTES_OVERFLOW,
+        "byte total of operation '" + descriptor.name + "' passed Long.MAX_VALUE");
   }
 
   void addCache(boolean hit) {
@@ -325,75 +231,148 @@ final class OperationImpl implements Operation, Span {
 
   @Override
   public void close() {
-    try {
-      finish(Context.current()); // before detach, so the operation's own context
-    } finally {
-      detach();
+    boolean ended = finish(Context.current()); // before the restore: the operation's own context
+    Scope s = scope;
+    if (s == null) {
+      return; // detached, closed already, or an enclosing scope closed first
     }
+    if (!ScopeStack.current().remove(this)) {
+      if (ended) {
+        descriptor.owner.rejections.reject(
+            Reason.CLOSE_FOREIGN_THREAD,
+            "operation '"
+                + descriptor.name
+                + "' closed on a thread that did not start it: ended and recorded, but the"
+                + " starting thread's context is restored only when a PerfTrace scope enclosing"
+                + " it closes there");
+      }
+      return;
+    }
+    scope = null;
+    ScopeStack.restore(s, before);
+  }
+
+  /** The operation's own context: the parent with its span and this operation. */
+  private Context context() {
+    return parent.with(span).with(KEY, this);
+  }
+
+  @Override
+  public Scope makeCurrent() {
+    if (ended()) {
+      return Scope.noop();
+    }
+    try {
+      return context().makeCurrent();
+    } catch (RuntimeException e) {
+      descriptor.owner.rejections.internalError(e);
+      return Scope.noop();
+    }
+  }
+
+  @Override
+  public void invalidate() {
+    scope = null;
   }
 
   /**
    * Restores the context that was current when the operation started, without ending it.
    * Returns the context that was current just before (the operation's, unless the caller's code
-   * left a scope open), to end the operation with later; null when already detached.
+   * left a scope open), to end the operation with later; null when already detached or not open
+   * on this thread.
    */
   Context detach() {
     Scope s = scope;
-    if (s == null) {
+    if (s == null || !ScopeStack.current().remove(this)) {
       return null;
     }
     scope = null;
-    Context context = null;
-    try {
-      context = Context.current();
-      s.close();
-    } catch (RuntimeException e) {
-      descriptor.owner.rejections.internalError(e);
-    }
+    Context context = Context.current();
+    ScopeStack.restore(s, before);
     return context;
   }
 
   /**
-   * Ends the span and records the duration; only the first call has an effect. Never throws.
+   * Ends the span and records the duration; only the first call has an effect (and returns
+   * true). Never throws.
    *
    * <p>The duration point is recorded with {@code context} (the operation's own context, so the
    * point's exemplar is this span and any baggage-based metric view sees the caller's baggage).
    * When {@code context} is null or does not hold this operation (a scope left open inside it),
    * a root context holding this operation is used, which keeps the exemplar right.
    */
-  void finish(Context context) {
+  boolean finish(Context context) {
     Throwable outcome;
     do {
       outcome = state;
       if (outcome == ENDED) {
-        return;
+        return false;
       }
     } while (!STATE.compareAndSet(this, outcome, ENDED));
     DefaultPerfTracer owner = descriptor.owner;
+    // each step on its own: a throwing Ticker or span processor must not skip the others (the
+    // in-flight count above all)
+    long elapsed = -1;
     try {
-      long elapsed = owner.ticker.read() - startNanos;
+      elapsed = Math.max(0, owner.ticker.read() - startNanos);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
+      if (outcome != null && outcome != CANCELLED) {
+        span.setStatus(StatusCode.ERROR);
+        if (outcome instanceof TypedError) {
+          span.setAttribute(PerfAttributes.ERROR_TYPE, ((TypedError) outcome).type);
+        } else {
+          span.recordException(outcome);
+          span.setAttribute(PerfAttributes.ERROR_TYPE, outcome.getClass().getName());
+        }
+      }
       Totals t = totals;
       if (t != null) {
         t.setOn(span);
       }
       span.end();
-      Attributes attributes;
-      if (outcome == null) {
-        attributes = descriptor.success;
-      } else if (outcome == CANCELLED) {
-        attributes = descriptor.cancelled;
-      } else {
-        attributes = descriptor.error(owner.errorType(outcome));
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
+      if (elapsed >= 0) {
+        Attributes attributes;
+        if (outcome == null) {
+          attributes = descriptor.success;
+        } else if (outcome == CANCELLED) {
+          attributes = descriptor.cancelled;
+        } else if (outcome instanceof TypedError) {
+          attributes = descriptor.error(owner.metricErrorType(((TypedError) outcome).type));
+        } else {
+          attributes = descriptor.error(owner.errorType(outcome));
+        }
+        Context recordContext =
+            context != null && context.get(KEY) == this
+                ? context
+                : Context.root().with(span).with(KEY, this);
+        owner.instruments.operationDuration.record(elapsed / 1e9, attributes, recordContext);
       }
-      Context recordContext =
-          context != null && Span.fromContext(context) == this
-              ? context
-              : Context.root().with(this);
-      owner.instruments.operationDuration.record(
-          elapsed < 0 ? 0 : elapsed / 1e9, attributes, recordContext);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
+    }
+    try {
       owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
+    }
+    return true;
+  }
+
+  /** An outcome given as an error type without an exception; never thrown, no stack trace. */
+  static final class TypedError extends Throwable {
+    private static final long serialVersionUID = 1L;
+    final String type;
+
+    TypedError(String type) {
+      super(type, null, false, false);
+      this.type = type;
     }
   }
 
@@ -408,6 +387,21 @@ final class OperationImpl implements Operation, Span {
 
     void add(int index, long delta) {
       values.addAndGet(index, delta);
+    }
+
+    /**
+     * Adds a non-negative {@code delta}, stopping at {@code Long.MAX_VALUE}; returns false when
+     * it had to saturate.
+     */
+    boolean addSaturating(int index, long delta) {
+      while (true) {
+        long current = values.get(index);
+        long sum = current + delta;
+        boolean fits = sum >= 0;
+        if (values.compareAndSet(index, current, fits ? sum : Long.MAX_VALUE)) {
+          return fits;
+        }
+      }
     }
 
     void setOn(Span span) {

@@ -20,6 +20,8 @@ public enum Reason {
   CARDINALITY_OVERFLOW("cardinality_overflow"),
   /** Negative byte count; dropped. */
   BYTES_NEGATIVE("bytes_negative"),
+  /** A byte total that would pass {@code Long.MAX_VALUE}; saturated there. */
+  BYTES_OVERFLOW("bytes_overflow"),
   /** Null or negative duration; dropped. */
   DURATION_INVALID("duration_invalid"),
   /** Tier not declared for the cache; dropped. */
@@ -29,7 +31,9 @@ public enum Reason {
   /** Oversized or malformed propagation header; ignored. */
   HEADER_INVALID("header_invalid"),
   /** A required argument was null; dropped. */
-  ARGUMENT_NULL("argument_null");
+  ARGUMENT_NULL("argument_null"),
+  /** {@code Operation.close()} on a thread that did not start it; ended, context not restored. */
+  CLOSE_FOREIGN_THREAD("close_foreign_thread");
 
   private final String value;
   private final Attributes attributes;

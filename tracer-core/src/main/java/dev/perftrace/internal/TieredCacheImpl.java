@@ -93,6 +93,11 @@ final class TieredCacheImpl implements TieredCache {
   /** Returns the tier's index, or -1 after counting the rejection. */
   int index(String tier) {
     int index = descriptor.indexOf(tier);
+    if (index < 0 && tier != null && !tier.isBlank()) {
+      // slow path: sanitized the same way as at declaration (" disk " is "disk")
+      String clean = owner.sanitizeTier(tier);
+      index = clean == null ? -1 : descriptor.indexOf(clean);
+    }
     if (index < 0) {
       if (tier == null || tier.isBlank()) {
         owner.rejections.reject(Reason.NAME_BLANK, "tier of cache '" + descriptor.name + "'");

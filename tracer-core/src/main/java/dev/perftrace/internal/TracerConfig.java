@@ -7,6 +7,7 @@ import java.util.List;
  * Validated, immutable tracer settings. Internal: not API.
  *
  * @param scopeVersion may be null
+ * @param errorClassifier true when a thrown exception is a failure (default: always)
  */
 public record TracerConfig(
     String scopeName,
@@ -21,4 +22,5 @@ public record TracerConfig(
     List<Long> sizeBuckets,
     Ticker ticker,
     boolean mdcEnabled,
-    String mdcKey) {}
+    String mdcKey,
+    java.util.function.Predicate<? super Throwable> errorClassifier) {}

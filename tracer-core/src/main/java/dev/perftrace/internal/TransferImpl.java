@@ -33,7 +33,12 @@ final class TransferImpl implements Transfer {
       owner.rejections.reject(Reason.BYTES_NEGATIVE, "Transfer.chunk(" + bytes + ")");
       return;
     }
-    this.bytes += bytes;
+    long sum = this.bytes + bytes;
+    if (sum < 0) { // both are non-negative: only an overflow makes the sum negative
+      owner.rejections.reject(Reason.BYTES_OVERFLOW, "Transfer.chunk total passed Long.MAX_VALUE");
+      sum = Long.MAX_VALUE;
+    }
+    this.bytes = sum;
   }
 
   @Override
