@@ -31,6 +31,7 @@ class ContainmentTest {
 
   private static TextMapGetter<Object> throwingGetter(Throwable thrown) {
     return new TextMapGetter<>() {
+      @SuppressWarnings("deprecation") // abstract until 1.59; deprecated later
       @Override
       public Iterable<String> keys(Object carrier) {
         throw sneaky(thrown);
@@ -117,6 +118,7 @@ class ContainmentTest {
         tracer.extract(
             new Object(),
             new TextMapGetter<Object>() {
+              @SuppressWarnings("deprecation") // abstract until 1.59; deprecated later
               @Override
               public Iterable<String> keys(Object carrier) {
                 return null;

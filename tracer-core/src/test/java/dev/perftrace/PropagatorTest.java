@@ -120,6 +120,7 @@ class PropagatorTest {
         Map.of("baggage", List.of("tenant=a", "perftrace.correlation_id=req-9"));
     TextMapGetter<Map<String, List<String>>> getter =
         new TextMapGetter<>() {
+          @SuppressWarnings("deprecation") // abstract until 1.59; deprecated later
           @Override
           public Iterable<String> keys(Map<String, List<String>> c) {
             return c.keySet();
