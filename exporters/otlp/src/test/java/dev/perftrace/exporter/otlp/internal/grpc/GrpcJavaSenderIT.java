@@ -366,6 +366,9 @@ class GrpcJavaSenderIT {
     }
   }
 
+  /** How long a shutdown that must wait for a held answer is given to complete wrongly. */
+  private static final Duration HELD_ANSWER_CHANCE = Duration.ofMillis(500);
+
   @Test
   void shutdown_completesOnlyAfterTheInFlightCallbackReturned() throws Exception {
     // The config's executor has one thread, held until released: the call's answer waits in its
@@ -388,6 +391,9 @@ class GrpcJavaSenderIT {
       Poll.until("the call arrived", WAIT, () -> receiver.attempts() == 1);
       CompletableResultCode shutdown = sender.shutdown();
       Poll.until("the channel terminated", WAIT, () -> sender.channel().isTerminated());
+      // A shutdown that went by the channel alone completes right after it terminates: give it
+      // that chance (bounded), then it must still be waiting for the held answer.
+      shutdown.join(HELD_ANSWER_CHANCE.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(outcome).isNotDone();
       assertThat(shutdown.isDone()).isFalse(); // the export has no answer yet
       release.countDown();
