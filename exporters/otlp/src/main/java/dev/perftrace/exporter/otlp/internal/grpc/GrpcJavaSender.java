@@ -30,13 +30,16 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -92,6 +95,11 @@ final class GrpcJavaSender implements GrpcSender {
   private final Map<Exchange, ScheduledFuture<?>> pendingRetries = new ConcurrentHashMap<>();
   private final AtomicBoolean loggedBadHeader = new AtomicBoolean();
   private final AtomicInteger callsInFlight = new AtomicInteger();
+  // Sends whose callback (onResponse or onError) has not returned yet. grpc-java may report the
+  // channel terminated while a closed call's listener is still queued on its executor, so the
+  // channel alone does not say that every export has its answer.
+  private final AtomicInteger unanswered = new AtomicInteger();
+  private final CompletableFuture<Void> allAnswered = new CompletableFuture<>(); // after shutdown
   private volatile ScheduledExecutorService retryTimer; // created on the first retry
 
   GrpcJavaSender(ManagedChannel channel, boolean ownsChannel, GrpcSenderConfig config) {
@@ -129,6 +137,7 @@ final class GrpcJavaSender implements GrpcSender {
   @Override
   public void send(
       MessageWriter messageWriter, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
+    unanswered.incrementAndGet(); // before the shutdown check: shutdown then waits for it
     Exchange exchange = new Exchange(messageWriter, onResponse, onError);
     if (shutdown.get()) {
       exchange.fail(new IllegalStateException("the gRPC sender is shut down"));
@@ -141,8 +150,12 @@ final class GrpcJavaSender implements GrpcSender {
   public CompletableResultCode shutdown() {
     CompletableResultCode result = new CompletableResultCode();
     if (!shutdown.compareAndSet(false, true)) {
-      // a second shutdown completes when the channel is terminated or after the same bound
-      return ownsChannel ? awaitInBackground(result) : result.succeed();
+      // a second shutdown completes as the first: channel terminated and every send answered,
+      // or after the same bound
+      return awaitInBackground(result);
+    }
+    if (unanswered.get() == 0) {
+      allAnswered.complete(null);
     }
     ScheduledExecutorService timer = retryTimer;
     if (timer != null) {
@@ -155,42 +168,83 @@ final class GrpcJavaSender implements GrpcSender {
       }
     }
     pendingRetries.clear();
-    if (!ownsChannel) {
-      return result.succeed(); // a channel handed to the exporter stays its owner's
-    }
-    channel.shutdown(); // in-flight calls may finish within the grace period
-    if (callsInFlight.get() == 0) {
-      // Nothing to wait for. A graceful shutdown can otherwise linger on a channel that was
-      // reconnecting (measured: 5 s after a refused call) although no call needs it.
-      channel.shutdownNow();
+    if (ownsChannel) { // a channel handed to the exporter stays its owner's
+      channel.shutdown(); // in-flight calls may finish within the grace period
+      if (callsInFlight.get() == 0) {
+        // Nothing to wait for. A graceful shutdown can otherwise linger on a channel that was
+        // reconnecting (measured: 5 s after a refused call) although no call needs it.
+        channel.shutdownNow();
+      }
     }
     return awaitInBackground(result);
   }
 
+  /**
+   * Completes {@code result} once the owned channel has terminated and every send has delivered
+   * its callback, within {@link #SHUTDOWN_GRACE} plus {@link #SHUTDOWN_FORCE_WAIT} in all; fails
+   * it when either is not done by then.
+   */
   private CompletableResultCode awaitInBackground(CompletableResultCode result) {
     Thread waiter =
         new Thread(
             () -> {
-              try {
-                if (!channel.awaitTermination(SHUTDOWN_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
-                  channel.shutdownNow();
-                  channel.awaitTermination(SHUTDOWN_FORCE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-                }
-              } catch (InterruptedException e) {
-                channel.shutdownNow();
-                Thread.currentThread().interrupt();
-              }
-              if (channel.isTerminated()) {
+              long end =
+                  System.nanoTime() + SHUTDOWN_GRACE.toNanos() + SHUTDOWN_FORCE_WAIT.toNanos();
+              boolean terminated = !ownsChannel || awaitChannel();
+              boolean answered = awaitAnswers(end);
+              if (terminated && answered) {
                 result.succeed();
-              } else {
-                LOGGER.log(Level.WARNING, "the OTLP gRPC channel did not terminate in time");
-                result.fail();
+                return;
               }
+              if (!terminated) {
+                LOGGER.log(Level.WARNING, "the OTLP gRPC channel did not terminate in time");
+              }
+              if (!answered) {
+                LOGGER.log(
+                    Level.WARNING,
+                    "{0} OTLP gRPC export(s) had not been answered when shutdown gave up",
+                    unanswered.get());
+              }
+              result.fail();
             },
             "perftrace-otlp-grpc-shutdown");
     waiter.setDaemon(true);
     waiter.start();
     return result;
+  }
+
+  /** Waits for the owned channel to terminate: the grace period, then cancelled calls. */
+  private boolean awaitChannel() {
+    try {
+      if (!channel.awaitTermination(SHUTDOWN_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+        channel.shutdownNow();
+        channel.awaitTermination(SHUTDOWN_FORCE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    return channel.isTerminated();
+  }
+
+  /** Waits until every send's callback has returned, at most until {@code end} (nanoTime). */
+  private boolean awaitAnswers(long end) {
+    try {
+      allAnswered.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return allAnswered.isDone();
+    }
+  }
+
+  /** A send's callback has returned (or thrown). */
+  private void answered() {
+    if (unanswered.decrementAndGet() == 0 && shutdown.get()) {
+      allAnswered.complete(null);
+    }
   }
 
   private ScheduledExecutorService retryTimer() {
@@ -365,6 +419,10 @@ final class GrpcJavaSender implements GrpcSender {
         pendingRetries.put(this, future);
         if (future.isDone()) {
           pendingRetries.remove(this);
+        } else if (shutdown.get() && future.cancel(false)) {
+          // shut down meanwhile, after shutdown() went through the pending retries
+          pendingRetries.remove(this);
+          giveUp();
         }
       } catch (RuntimeException e) { // rejected: shut down meanwhile
         respond(response);
@@ -392,16 +450,25 @@ final class GrpcJavaSender implements GrpcSender {
       }
     }
 
+    /** Runs the exchange's one callback; {@link #answered()} after it returns. */
     private void run(Runnable callback) {
+      Runnable counted =
+          () -> {
+            try {
+              callback.run();
+            } finally {
+              answered();
+            }
+          };
       Executor executor = callbackExecutor;
       if (executor == null) {
-        callback.run();
+        counted.run();
         return;
       }
       try {
-        executor.execute(callback);
+        executor.execute(counted);
       } catch (RuntimeException e) { // the executor is shut down: answer all the same
-        callback.run();
+        counted.run();
       }
     }
 

@@ -8,6 +8,7 @@ import dev.perftrace.testing.otlp.ReceivedSpan;
 import dev.perftrace.testing.otlp.ReceiverBehavior;
 import dev.perftrace.testing.otlp.SelfSignedCertificate;
 import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.common.ComponentLoader;
@@ -33,6 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -359,6 +363,85 @@ class GrpcJavaSenderIT {
       assertThat(exported.isDone()).isTrue();
       assertThat(exported.isSuccess()).isTrue(); // not cancelled by the channel shutdown
       assertThat(receiver.spans()).hasSize(1);
+    }
+  }
+
+  /** How long a shutdown that must wait for a held answer is given to complete wrongly. */
+  private static final Duration HELD_ANSWER_CHANCE = Duration.ofMillis(500);
+
+  @Test
+  void shutdown_completesOnlyAfterTheInFlightCallbackReturned() throws Exception {
+    // The config's executor has one thread, held until released: the call's answer waits in its
+    // queue after the call has closed, so the channel terminates before the callback has run.
+    ExecutorService callbacks = Executors.newSingleThreadExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    callbacks.execute(
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      GrpcJavaSender sender =
+          GrpcJavaSender.create(
+              new TestSenderConfig(receiver.endpoint(), null, 1024, callbacks));
+      CompletableFuture<Object> outcome = send(sender);
+      Poll.until("the call arrived", WAIT, () -> receiver.attempts() == 1);
+      CompletableResultCode shutdown = sender.shutdown();
+      Poll.until("the channel terminated", WAIT, () -> sender.channel().isTerminated());
+      // A shutdown that went by the channel alone completes right after it terminates: give it
+      // that chance (bounded), then it must still be waiting for the held answer.
+      shutdown.join(HELD_ANSWER_CHANCE.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(outcome).isNotDone();
+      assertThat(shutdown.isDone()).isFalse(); // the export has no answer yet
+      release.countDown();
+      shutdown.join(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(shutdown.isSuccess()).isTrue();
+      assertThat(outcome).isCompleted(); // before shutdown's result, not after
+      assertThat(((GrpcResponse) outcome.get()).getStatusCode()).isEqualTo(GrpcStatusCode.OK);
+      assertThat(receiver.spans()).isEmpty(); // the request was empty
+    } finally {
+      release.countDown();
+      callbacks.shutdownNow();
+    }
+  }
+
+  @Test
+  void shutdown_withAHandedChannel_waitsForTheCallbackAndLeavesTheChannelOpen() throws Exception {
+    ExecutorService callbacks = Executors.newSingleThreadExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    callbacks.execute(
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      TestSenderConfig config = new TestSenderConfig(receiver.endpoint(), null, 1024, callbacks);
+      ManagedChannel handed = SenderChannels.create(config);
+      try {
+        GrpcJavaSender sender = new GrpcJavaSender(handed, /* ownsChannel= */ false, config);
+        CompletableFuture<Object> outcome = send(sender);
+        Poll.until("the call arrived", WAIT, () -> receiver.attempts() == 1);
+        CompletableResultCode shutdown = sender.shutdown();
+        assertThat(outcome).isNotDone();
+        assertThat(shutdown.isDone()).isFalse(); // the export has no answer yet
+        release.countDown();
+        shutdown.join(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(shutdown.isSuccess()).isTrue();
+        assertThat(outcome).isCompleted();
+        assertThat(((GrpcResponse) outcome.get()).getStatusCode()).isEqualTo(GrpcStatusCode.OK);
+        assertThat(handed.isShutdown()).isFalse(); // its owner's to close
+      } finally {
+        handed.shutdownNow();
+      }
+    } finally {
+      release.countDown();
+      callbacks.shutdownNow();
     }
   }
 

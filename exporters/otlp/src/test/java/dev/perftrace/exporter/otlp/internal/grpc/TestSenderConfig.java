@@ -17,11 +17,18 @@ final class TestSenderConfig implements GrpcSenderConfig {
   private final URI endpoint;
   private final RetryPolicy retryPolicy;
   private final long maxResponseBodySize;
+  private final ExecutorService executor; // null: callbacks on the gRPC thread
 
   TestSenderConfig(String endpoint, RetryPolicy retryPolicy, long maxResponseBodySize) {
+    this(endpoint, retryPolicy, maxResponseBodySize, null);
+  }
+
+  TestSenderConfig(
+      String endpoint, RetryPolicy retryPolicy, long maxResponseBodySize, ExecutorService executor) {
     this.endpoint = URI.create(endpoint);
     this.retryPolicy = retryPolicy;
     this.maxResponseBodySize = maxResponseBodySize;
+    this.executor = executor;
   }
 
   @Override
@@ -71,7 +78,7 @@ final class TestSenderConfig implements GrpcSenderConfig {
 
   @Override
   public ExecutorService getExecutorService() {
-    return null;
+    return executor;
   }
 
   // No @Override: the method exists on GrpcSenderConfig from 1.61 only.
