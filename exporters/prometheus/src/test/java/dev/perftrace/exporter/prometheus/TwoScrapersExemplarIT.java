@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ class TwoScrapersExemplarIT {
   private static final Attributes GET = Attributes.of(stringKey("perftrace.operation.name"), "get");
 
   @Test
+  @Tag("otlp-http") // exports over OTLP/HTTP: needs opentelemetry-exporter-sender-jdk of the line under test
   void twoPrometheusServers_bothStoreExemplarsOfExportedSpans() throws Exception {
     try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start();
         SdkTracerProvider tracerProvider =
