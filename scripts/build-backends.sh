@@ -11,6 +11,12 @@
 # A binary whose hash directory exists is not rebuilt. Builds run niced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Go's Debian-independent install lives in /usr/local/go; a non-login shell (CI) may not have it
+# on the PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+command -v go >/dev/null 2>&1 || { echo "build-backends: Go 1.26 is needed (go not found)" >&2; exit 1; }
 repo=$(pwd)
 cache=${PERFTRACE_BACKENDS_DIR:-$HOME/.cache/perftrace/backends}
 builder_version=v0.165.0
