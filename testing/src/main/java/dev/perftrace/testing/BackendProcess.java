@@ -131,24 +131,13 @@ public final class BackendProcess implements AutoCloseable {
 
   /** Returns the process output so far (for assertion messages). */
   public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "<log unreadable: " + e + ">";
-    }
+    return ChildProcesses.readLog(log);
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcesses.stop(process);
   }
 
   @Override

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -171,24 +170,13 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Returns the server's log so far (for assertion messages). */
   public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "<log unreadable: " + e + ">";
-    }
+    return ChildProcesses.readLog(log);
   }
 
   /** Stops the server and deletes its data directory. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcesses.stop(process);
     deleteRecursively(directory);
   }
 

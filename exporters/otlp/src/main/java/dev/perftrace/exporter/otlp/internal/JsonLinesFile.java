@@ -1,5 +1,6 @@
 package dev.perftrace.exporter.otlp.internal;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * An append-only OTLP-JSON lines file with a size cap and rotation: when a line would take the
@@ -91,6 +93,21 @@ public final class JsonLinesFile {
       }
     }
     Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Appends the line that {@code json} builds, as an export result: success; a failure with
+   * {@link FileCapExceededException} when the line is larger than the cap; or a failure with the
+   * error that building or writing it threw. Never throws.
+   */
+  CompletableResultCode export(Supplier<String> json) {
+    try {
+      return append(json.get())
+          ? CompletableResultCode.ofSuccess()
+          : CompletableResultCode.ofExceptionalFailure(new FileCapExceededException(this));
+    } catch (IOException | RuntimeException e) {
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
   }
 
   /** Returns the path of the {@code index}-th rotated file ({@code file.1} is the newest). */

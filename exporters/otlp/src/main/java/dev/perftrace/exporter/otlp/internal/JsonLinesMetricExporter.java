@@ -5,7 +5,6 @@ import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
-import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,13 +27,7 @@ public final class JsonLinesMetricExporter implements MetricExporter {
     if (shutdown.get()) {
       return CompletableResultCode.ofFailure();
     }
-    try {
-      return file.append(OtlpJson.metrics(metrics))
-          ? CompletableResultCode.ofSuccess()
-          : CompletableResultCode.ofExceptionalFailure(new FileCapExceededException(file));
-    } catch (IOException | RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return file.export(() -> OtlpJson.metrics(metrics));
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.perftrace.exporter.otlp.internal;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,13 +25,7 @@ public final class JsonLinesSpanExporter implements SpanExporter {
     if (shutdown.get()) {
       return CompletableResultCode.ofFailure();
     }
-    try {
-      return file.append(OtlpJson.traces(spans))
-          ? CompletableResultCode.ofSuccess()
-          : CompletableResultCode.ofExceptionalFailure(new FileCapExceededException(file));
-    } catch (IOException | RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return file.export(() -> OtlpJson.traces(spans));
   }
 
   @Override
