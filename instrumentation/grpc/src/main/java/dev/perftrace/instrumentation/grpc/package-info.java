@@ -1,0 +1,2 @@
+/** PerfTrace instrumentation: grpc-java interceptors. */
+package dev.perftrace.instrumentation.grpc;

@@ -1,0 +1,2 @@
+/** PerfTrace instrumentation: byte-counting streams and channels. */
+package dev.perftrace.instrumentation.io;

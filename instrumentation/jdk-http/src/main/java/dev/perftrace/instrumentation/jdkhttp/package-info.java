@@ -1,0 +1,2 @@
+/** PerfTrace instrumentation: JDK HttpClient and HttpServer. */
+package dev.perftrace.instrumentation.jdkhttp;
