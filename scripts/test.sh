@@ -29,9 +29,9 @@ fi
 prometheus --version 2>&1 | head -1
 java -version 2>&1 | head -1
 
-# Back-end binaries (the PerfTrace Collector distribution and Jaeger v2) built from the Go module
-# proxy, cached in ${PERFTRACE_BACKENDS_DIR:-$HOME/.cache/perftrace/backends} between runs
-# (measured: about 8.5 min on a fresh machine, 0.1 s cached).
+# Back-end binaries (the PerfTrace Collector distributions, agent and gateway/replay, and Jaeger v2)
+# built from the Go module proxy, cached in ${PERFTRACE_BACKENDS_DIR:-$HOME/.cache/perftrace/backends}
+# between runs (measured: about 13 min on a fresh idle machine, 0.2 s cached).
 scripts/build-backends.sh
 
 mvn -B verify "$@"

@@ -48,7 +48,7 @@ class CollectorConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"agent.yaml", "gateway.yaml"})
+  @ValueSource(strings = {"agent.yaml", "gateway.yaml", "replay.yaml"})
   void pipelines_referenceOnlyDefinedComponents(String file) {
     Map<String, Object> config = config(file);
     Set<String> connectors = section(config, "connectors").keySet();
@@ -74,7 +74,7 @@ class CollectorConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"agent.yaml", "gateway.yaml"})
+  @ValueSource(strings = {"agent.yaml", "gateway.yaml", "replay.yaml"})
   void pipelines_haveReceiversAndExportersAndValidNames(String file) {
     Map<String, Object> config = config(file);
 
@@ -89,7 +89,7 @@ class CollectorConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"agent.yaml", "gateway.yaml"})
+  @ValueSource(strings = {"agent.yaml", "gateway.yaml", "replay.yaml"})
   void definedComponents_areAllUsed(String file) {
     Map<String, Object> config = config(file);
     Set<String> used = new TreeSet<>();
@@ -119,7 +119,7 @@ class CollectorConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"agent.yaml", "gateway.yaml"})
+  @ValueSource(strings = {"agent.yaml", "gateway.yaml", "replay.yaml"})
   void pipelines_startWithMemoryLimiter(String file) {
     Map<String, Object> config = config(file);
 
@@ -203,7 +203,10 @@ class CollectorConfigTest {
       Map<String, Object> resolver =
           ConfigFiles.asMap(ConfigFiles.asMap(exporters.get(id), id).get("resolver"), "resolver");
       Map<String, Object> dns = ConfigFiles.asMap(resolver.get("dns"), id + " resolver.dns");
-      assertThat(dns).as(id).containsEntry("hostname", "otel-collector").containsEntry("port", 4317);
+      assertThat(dns)
+          .as(id)
+          .containsEntry("hostname", "${env:PERFTRACE_GATEWAY_DOWNSTREAM_HOSTNAME:-otel-collector}")
+          .containsEntry("port", "${env:PERFTRACE_GATEWAY_DOWNSTREAM_PORT:-4317}");
     }
     Path compose = ConfigFiles.resolve("compose.yaml");
     assertThat(ConfigFiles.asMap(ConfigFiles.yaml(compose).get("services"), "services"))

@@ -129,22 +129,30 @@ class ComposeFileTest {
     assertThat(service("otel-collector")).doesNotContainKey("profiles");
   }
 
-  @Test
-  void imageVersions_matchTheVersionsBuiltHere() throws Exception {
-    String manifest = Files.readString(ConfigFiles.resolve("otelcol/builder-config.yaml"));
+  /** The contrib module versions of a Builder manifest's component lines (not its comments). */
+  private static List<String> contribVersions(String manifestPath) throws Exception {
     java.util.regex.Matcher contrib =
         java.util.regex.Pattern.compile(
-                "opentelemetry-collector-contrib/\\S+ v(\\d+\\.\\d+\\.\\d+)")
-            .matcher(manifest);
-    List<String> contribVersions = new ArrayList<>();
+                "(?m)^\\s*- gomod: github.com/open-telemetry/opentelemetry-collector-contrib/\\S+"
+                    + " v(\\d+\\.\\d+\\.\\d+)$")
+            .matcher(Files.readString(ConfigFiles.resolve(manifestPath)));
+    List<String> versions = new ArrayList<>();
     while (contrib.find()) {
-      contribVersions.add(contrib.group(1));
+      versions.add(contrib.group(1));
     }
-    assertThat(contribVersions).isNotEmpty().containsOnly("0.165.1");
+    return versions;
+  }
+
+  @Test
+  void imageVersions_matchTheVersionsBuiltHere() throws Exception {
+    List<String> agentVersions = contribVersions("otelcol/builder-config.yaml");
+    assertThat(agentVersions).hasSize(2).containsOnly("0.165.1");
     assertThat(service("otel-collector").get("image"))
-        .isEqualTo("otel/opentelemetry-collector-contrib:" + contribVersions.get(0));
+        .isEqualTo("otel/opentelemetry-collector-contrib:" + agentVersions.get(0));
+    List<String> gatewayVersions = contribVersions("otelcol-gateway/builder-config.yaml");
+    assertThat(gatewayVersions).hasSize(3).containsOnly("0.145.0");
     assertThat(service("otel-gateway").get("image"))
-        .isEqualTo("otel/opentelemetry-collector-contrib:" + contribVersions.get(0));
+        .isEqualTo("otel/opentelemetry-collector-contrib:" + gatewayVersions.get(0));
 
     // Jaeger v2 releases 2.N as Go module v1.(N+63): v1.76.0 is 2.13.0.
     String goMod = Files.readString(ConfigFiles.resolve("jaeger/go.mod"));

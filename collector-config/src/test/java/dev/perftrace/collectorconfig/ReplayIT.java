@@ -7,11 +7,17 @@ import dev.perftrace.CorrelationScope;
 import dev.perftrace.Operation;
 import dev.perftrace.PerfTracer;
 import dev.perftrace.sdk.PerfTraceSdk;
+import dev.perftrace.testing.BackendProcess;
+import dev.perftrace.testing.Backends;
 import dev.perftrace.testing.ExternalBinaries;
 import dev.perftrace.testing.Poll;
+import dev.perftrace.testing.PrometheusServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,26 +26,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The offline OTLP-JSON lines file (SDK with no endpoint) replayed with
- * scripts/replay-otlp-jsonl.sh into the agent collector's OTLP/HTTP receiver ends up in Jaeger,
- * trace for trace.
+ * The offline OTLP-JSON lines file (SDK with no endpoint) replayed into the agent collector ends
+ * up in Jaeger, trace for trace: read by the real {@code otlpjsonfile} receiver (shipped
+ * replay.yaml on otelcol-perftrace-gateway), and posted line by line with
+ * scripts/replay-otlp-jsonl.sh to the agent's OTLP/HTTP receiver.
  */
 @SuppressWarnings("try")
 class ReplayIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String SERVICE = "replay-app";
 
   @TempDir Path tempDir;
 
-  @Test
-  void offlineFile_replayedThroughTheAgent_everyTraceInJaeger() throws Exception {
-    ExternalBinaries.require("curl", "curl"); // the replay script's HTTP client
-    Path file = tempDir.resolve("perftrace-otlp.jsonl");
+  /** Records three two-span traces into an offline file; returns their correlation IDs. */
+  private List<String> recordOffline(Path file) {
     String run = UUID.randomUUID().toString();
     List<String> ids = List.of("replay-1-" + run, "replay-2-" + run, "replay-3-" + run);
     try (PerfTraceSdk sdk =
         PerfTraceSdk.builder()
-            .setServiceName("replay-app")
+            .setServiceName(SERVICE)
             .setPrometheusEnabled(false)
             .setShutdownHook(false)
             .setOtlpFile(file)
@@ -56,6 +62,63 @@ class ReplayIT {
       }
       assertThat(sdk.forceFlush(Duration.ofSeconds(10))).isTrue();
     }
+    return ids;
+  }
+
+  private static void assertEveryTraceInJaeger(RunningStack stack, List<String> ids) {
+    assertThat(ids).hasSize(3);
+    for (String id : ids) {
+      JsonNode traces =
+          Poll.until(
+              "replayed trace " + id + " in Jaeger",
+              WAIT,
+              () -> stack.jaegerGet(RunningStack.tracesByCorrelationId(SERVICE, id)),
+              t -> t.size() == 1 && t.get(0).path("spans").size() == 2);
+      assertThat(traces).hasSize(1);
+      JsonNode spans = traces.get(0).path("spans");
+      assertThat(spans).hasSize(2);
+      List<String> names = new ArrayList<>();
+      for (JsonNode s : spans) {
+        names.add(s.path("operationName").asText());
+        assertThat(RunningStack.tag(s, "perftrace.correlation_id")).isEqualTo(id);
+      }
+      assertThat(names).containsExactlyInAnyOrder("replay.outer", "replay.inner");
+    }
+  }
+
+  @Test
+  void offlineFile_readByTheOtlpJsonFileReceiver_everyTraceInJaeger() throws Exception {
+    Path collector = Backends.requireGatewayCollector();
+    Path file = tempDir.resolve("perftrace-otlp.jsonl");
+    List<String> ids = recordOffline(file);
+    assertThat(Files.readAllLines(file)).anyMatch(l -> l.contains("\"resourceSpans\""));
+
+    try (RunningStack stack = RunningStack.start()) {
+      Map<String, String> env = new LinkedHashMap<>();
+      int health = PrometheusServer.freePort();
+      env.put("PERFTRACE_REPLAY_FILES", tempDir + "/perftrace-otlp.jsonl*");
+      env.put("PERFTRACE_REPLAY_TARGET", "127.0.0.1:" + stack.otlpGrpcPort);
+      env.put("PERFTRACE_REPLAY_HEALTH_ENDPOINT", "127.0.0.1:" + health);
+      env.put("PERFTRACE_REPLAY_TELEMETRY_HOST", "127.0.0.1");
+      env.put("PERFTRACE_REPLAY_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+      try (BackendProcess replay =
+          BackendProcess.start(
+              "otelcol-perftrace-gateway",
+              collector,
+              ConfigFiles.resolve("otelcol/replay.yaml"),
+              env,
+              URI.create("http://127.0.0.1:" + health + "/"))) {
+        assertEveryTraceInJaeger(stack, ids);
+        assertThat(replay.isAlive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void offlineFile_postedByTheReplayScript_everyTraceInJaeger() throws Exception {
+    ExternalBinaries.require("curl", "curl"); // the replay script's HTTP client
+    Path file = tempDir.resolve("perftrace-otlp.jsonl");
+    List<String> ids = recordOffline(file);
     assertThat(Files.readAllLines(file)).anyMatch(l -> l.contains("\"resourceSpans\""));
 
     try (RunningStack stack = RunningStack.start()) {
@@ -70,25 +133,7 @@ class ReplayIT {
       String output = new String(replay.getInputStream().readAllBytes());
       assertThat(replay.exitValue()).as(output).isZero();
       assertThat(output).startsWith("replayed ");
-
-      for (String id : ids) {
-        JsonNode traces =
-            Poll.until(
-                "replayed trace " + id + " in Jaeger",
-                WAIT,
-                () -> stack.jaegerGet(RunningStack.tracesByCorrelationId("replay-app", id)),
-                t -> t.size() == 1 && t.get(0).path("spans").size() == 2);
-        assertThat(traces).hasSize(1);
-        JsonNode spans = traces.get(0).path("spans");
-        assertThat(spans).hasSize(2);
-        assertThat(List.of(
-                spans.get(0).path("operationName").asText(),
-                spans.get(1).path("operationName").asText()))
-            .containsExactlyInAnyOrder("replay.outer", "replay.inner");
-        for (JsonNode s : spans) {
-          assertThat(RunningStack.tag(s, "perftrace.correlation_id")).isEqualTo(id);
-        }
-      }
+      assertEveryTraceInJaeger(stack, ids);
     }
   }
 }

@@ -78,14 +78,31 @@ public final class BackendProcess implements AutoCloseable {
    */
   public static BackendProcess start(
       String name, Path binary, Path config, Map<String, String> environment, URI healthUri) {
+    return start(name, binary, config, environment, healthUri, new String[0]);
+  }
+
+  /**
+   * As {@link #start(String, Path, Path, Map, URI)}, with {@code extraArgs} after {@code
+   * --config=<config>} (for example a second {@code --config=yaml:...} layer that overrides one
+   * setting of the shipped file without editing it).
+   */
+  public static BackendProcess start(
+      String name,
+      Path binary,
+      Path config,
+      Map<String, String> environment,
+      URI healthUri,
+      String... extraArgs) {
     requireNonNull(name, "name");
     Map<String, String> env = new LinkedHashMap<>(environment);
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--config=" + config);
+    command.addAll(List.of(extraArgs));
     try {
       Path log = Files.createTempFile("perftrace-" + name + "-", ".log");
       ProcessBuilder builder =
-          new ProcessBuilder(binary.toString(), "--config=" + config)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
       BackendProcess backend = new BackendProcess(name, builder.start(), log, Map.copyOf(env));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the back-end binaries that {@code scripts/build-backends.sh} builds from Go modules: the
- * PerfTrace Collector distribution ({@code otelcol-perftrace}) and Jaeger v2 ({@code jaeger}).
+ * PerfTrace Collector distribution ({@code otelcol-perftrace}), the gateway/replay distribution
+ * ({@code otelcol-perftrace-gateway}) and Jaeger v2 ({@code jaeger}).
  * Thread safety: stateless; safe for concurrent use.
  *
  * <p>Lookup: {@code $PERFTRACE_BACKENDS_DIR/bin/<name>}, where {@code PERFTRACE_BACKENDS_DIR}
@@ -32,6 +33,15 @@ public final class Backends {
   /** Returns the otelcol-perftrace binary, failing (CI) or skipping when it is not built. */
   public static Path requireCollector() {
     return require("otelcol-perftrace");
+  }
+
+  /**
+   * Returns the otelcol-perftrace-gateway binary (the gateway/replay distribution with the
+   * loadbalancing exporter and the otlpjsonfile receiver), failing (CI) or skipping when it is not
+   * built.
+   */
+  public static Path requireGatewayCollector() {
+    return require("otelcol-perftrace-gateway");
   }
 
   /** Returns the jaeger binary, failing (CI) or skipping when it is not built. */
