@@ -19,7 +19,7 @@ import java.util.function.Function;
  * HttpClient}, and so is the {@link Builder}'s product (the builder itself is not thread-safe).
  *
  * <p>Per exchange: an operation named after the method ({@code GET}; {@code HTTP} for methods
- * outside the semantic conventions' set), span kind CLIENT, attributes {@code
+ * outside the semantic conventions' set; see {@link Builder#setOperationName}), span kind CLIENT, attributes {@code
  * http.request.method}, {@code url.full} (user information redacted), {@code server.address},
  * {@code server.port}, at the end {@code http.response.status_code} and {@code
  * network.protocol.version}; the trace context and baggage (the correlation ID) injected into the
@@ -74,6 +74,7 @@ public final class PerfTraceHttpClient {
     private final PerfTracer tracer;
     private boolean failOn4xx;
     private Function<HttpRequest, String> source = ClientConfig::authority;
+    private Function<HttpRequest, String> operationName = ClientConfig::methodName;
 
     private Builder(HttpClient client, PerfTracer tracer) {
       this.client = requireNonNull(client, "client");
@@ -95,11 +96,23 @@ public final class PerfTraceHttpClient {
       return this;
     }
 
+    /**
+     * Sets the operation name (span name and {@code perftrace.operation.name}; keep the set of
+     * names small) of a request (default: the method, {@code GET}, or {@code HTTP} for methods
+     * outside the semantic conventions' set). A function returning null or throwing falls back to
+     * the default.
+     */
+    public Builder setOperationName(Function<HttpRequest, String> operationName) {
+      this.operationName = requireNonNull(operationName, "operationName");
+      return this;
+    }
+
     /** Returns the instrumented client. */
     public HttpClient build() {
       return new TracingHttpClient(
           client,
-          new ClientConfig(tracer, failOn4xx, source, AgentDetection.clientInstrumented()));
+          new ClientConfig(
+              tracer, failOn4xx, source, operationName, AgentDetection.clientInstrumented()));
     }
   }
 }

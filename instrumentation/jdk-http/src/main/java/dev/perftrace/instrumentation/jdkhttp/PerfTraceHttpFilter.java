@@ -35,7 +35,7 @@ import java.util.function.Function;
  * <p>Per exchange: the trace context and baggage (the correlation ID) are extracted from the
  * request headers through the tracer's propagators ({@link PerfTracer#extract}: a new correlation
  * ID when none arrives); an operation named {@code METHOD route} ({@code GET /content/}, the
- * route being the context path) with span kind SERVER and attributes {@code http.request.method},
+ * route being the context path; see {@link Builder#setOperationName}) with span kind SERVER and attributes {@code http.request.method},
  * {@code url.path}, {@code url.query} (when present), {@code url.scheme}, {@code http.route},
  * {@code client.address}, {@code network.protocol.version}, and at the end {@code
  * http.response.status_code}; the request and response bodies are wrapped ({@code
@@ -73,11 +73,13 @@ public final class PerfTraceHttpFilter extends Filter {
   private final PerfTracer tracer;
   private final boolean failOn4xx;
   private final Function<HttpExchange, String> source;
+  private final Function<HttpExchange, String> operationName;
 
   private PerfTraceHttpFilter(Builder builder) {
     this.tracer = builder.tracer;
     this.failOn4xx = builder.failOn4xx;
     this.source = builder.source;
+    this.operationName = builder.operationName;
   }
 
   /**
@@ -111,8 +113,7 @@ public final class PerfTraceHttpFilter extends Filter {
     String transferSource;
     try {
       stepAside = AgentDetection.serverInstrumented(exchange, this);
-      String method = HttpNames.method(exchange.getRequestMethod());
-      name = (HttpNames.OTHER.equals(method) ? "HTTP" : method) + " " + route(exchange);
+      name = name(exchange);
       transferSource = source(exchange);
     } catch (RuntimeException e) {
       logOnce("could not read the exchange; not traced", e);
@@ -245,6 +246,21 @@ public final class PerfTraceHttpFilter extends Filter {
     }
   }
 
+  private static String defaultName(HttpExchange exchange) {
+    String method = HttpNames.method(exchange.getRequestMethod());
+    return (HttpNames.OTHER.equals(method) ? "HTTP" : method) + " " + route(exchange);
+  }
+
+  private String name(HttpExchange exchange) {
+    try {
+      String name = operationName.apply(exchange);
+      return name == null ? defaultName(exchange) : name;
+    } catch (RuntimeException e) {
+      logOnce("operation name function failed; used METHOD route", e);
+      return defaultName(exchange);
+    }
+  }
+
   private static String route(HttpExchange exchange) {
     return exchange.getHttpContext().getPath();
   }
@@ -275,6 +291,7 @@ public final class PerfTraceHttpFilter extends Filter {
     private final PerfTracer tracer;
     private boolean failOn4xx;
     private Function<HttpExchange, String> source = PerfTraceHttpFilter::route;
+    private Function<HttpExchange, String> operationName = PerfTraceHttpFilter::defaultName;
 
     private Builder(PerfTracer tracer) {
       this.tracer = requireNonNull(tracer, "tracer");
@@ -292,6 +309,16 @@ public final class PerfTraceHttpFilter extends Filter {
      */
     public Builder setSource(Function<HttpExchange, String> source) {
       this.source = requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * Sets the operation name (span name and {@code perftrace.operation.name}; keep the set of
+     * names small) of an exchange (default {@code METHOD route}, {@code GET /content/}). A
+     * function returning null or throwing falls back to the default.
+     */
+    public Builder setOperationName(Function<HttpExchange, String> operationName) {
+      this.operationName = requireNonNull(operationName, "operationName");
       return this;
     }
 

@@ -43,7 +43,7 @@ final class ClientExchange {
     this.config = config;
     PerfTracer tracer = config.tracer;
     String method = HttpNames.method(request.method());
-    this.name = HttpNames.OTHER.equals(method) ? "HTTP" : method;
+    this.name = name(config, request);
     this.startNanos = System.nanoTime();
     String source = source(config, request);
     if (config.stepAside) {
@@ -67,6 +67,16 @@ final class ClientExchange {
         this.sent = new NonEmptyTransfer(tracer.startTransfer(Direction.OUT, source));
         this.received = new NonEmptyTransfer(tracer.startTransfer(Direction.IN, source));
       }
+    }
+  }
+
+  private static String name(ClientConfig config, HttpRequest request) {
+    try {
+      String name = config.operationName.apply(request);
+      return name == null ? ClientConfig.methodName(request) : name;
+    } catch (RuntimeException e) {
+      logOnce("operation name function failed; used the method", e);
+      return ClientConfig.methodName(request);
     }
   }
 
