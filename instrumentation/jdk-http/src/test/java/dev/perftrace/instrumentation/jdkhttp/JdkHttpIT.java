@@ -570,6 +570,36 @@ class JdkHttpIT {
   }
 
   @Test
+  void customOperationNames_nameBothSides() throws Exception {
+    HttpClient named =
+        PerfTraceHttpClient.builder(raw, clientTracer).setOperationName(r -> "backend.call").build();
+    server.createContext("/named", JdkHttpIT::data).getFilters()
+        .add(PerfTraceHttpFilter.builder(serverTracer).setOperationName(e -> "serve.named").build());
+    named.send(request("/named/3").GET().build(), HttpResponse.BodyHandlers.discarding());
+
+    List<SpanData> spans = telemetry.awaitSpans(2);
+    assertThat(spans).extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("backend.call", "serve.named");
+    assertThat(durationCount(CLIENT_SCOPE, outcome("backend.call", "success", null))).isEqualTo(1);
+    assertThat(durationCount(SERVER_SCOPE, outcome("serve.named", "success", null))).isEqualTo(1);
+  }
+
+  @Test
+  void failingCallbacks_fallBackToTheDefaults() throws Exception {
+    HttpClient odd =
+        PerfTraceHttpClient.builder(raw, clientTracer)
+            .setOperationName(r -> { throw new IllegalStateException("name"); })
+            .setSource(r -> null)
+            .build();
+    odd.send(request("/data/4").GET().build(), HttpResponse.BodyHandlers.discarding());
+
+    assertThat(span(telemetry.awaitSpans(2), "GET").getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(telemetry.longSums(CLIENT_SCOPE, "perftrace.transfer.io"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(transfer("receive", "127.0.0.1:" + server.getAddress().getPort()), 4L));
+  }
+
+  @Test
   void wrappedClient_delegatesItsSettings() {
     HttpClient configured =
         HttpClient.newBuilder()
@@ -595,6 +625,10 @@ class JdkHttpIT {
     assertThatThrownBy(() -> PerfTraceHttpFilter.create(null)).hasMessage("tracer");
     assertThatThrownBy(() -> PerfTraceHttpFilter.builder(serverTracer).setSource(null))
         .hasMessage("source");
+    assertThatThrownBy(() -> PerfTraceHttpClient.builder(raw, clientTracer).setOperationName(null))
+        .hasMessage("operationName");
+    assertThatThrownBy(() -> PerfTraceHttpFilter.builder(serverTracer).setOperationName(null))
+        .hasMessage("operationName");
   }
 
   /** Stands for the agent's filter: a raw OpenTelemetry server span, current for the chain. */
