@@ -600,6 +600,20 @@ class JdkHttpIT {
   }
 
   @Test
+  void unknownMethod_isOtherWithTheOriginalKept() throws Exception {
+    client.send(
+        request("/data/2").method("PURGE", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding());
+
+    List<SpanData> spans = telemetry.awaitSpans(2);
+    AttributeKey<String> original = AttributeKey.stringKey("http.request.method_original");
+    assertThat(span(spans, "HTTP").getAttributes().get(METHOD)).isEqualTo("_OTHER");
+    assertThat(span(spans, "HTTP").getAttributes().get(original)).isEqualTo("PURGE");
+    assertThat(span(spans, "HTTP /data").getAttributes().get(METHOD)).isEqualTo("_OTHER");
+    assertThat(span(spans, "HTTP /data").getAttributes().get(original)).isEqualTo("PURGE");
+  }
+
+  @Test
   void wrappedClient_delegatesItsSettings() {
     HttpClient configured =
         HttpClient.newBuilder()
