@@ -560,6 +560,23 @@ class JdkHttpIT {
   }
 
   @Test
+  void filter_beforeAnOpenTelemetryFilter_stepsAsideWithMetricsOnly() throws Exception {
+    server.createContext("/before", JdkHttpIT::data).getFilters()
+        .addAll(List.of(PerfTraceHttpFilter.create(serverTracer),
+            new io.opentelemetry.perftracetest.AfterFilter()));
+
+    client.send(request("/before/6").GET().build(), HttpResponse.BodyHandlers.discarding());
+
+    Poll.until(
+        "the server's duration",
+        Duration.ofSeconds(10),
+        () -> durationCount(SERVER_SCOPE, outcome("GET /before", "success", null)) == 1);
+    assertThat(telemetry.awaitSpans(1)).extracting(SpanData::getName).containsExactly("GET");
+    assertThat(telemetry.longSums(SERVER_SCOPE, "perftrace.transfer.io"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(transfer("transmit", "/before"), 6L));
+  }
+
+  @Test
   void customSources_nameThePeersOfTheTransfers() throws Exception {
     HttpClient named = PerfTraceHttpClient.builder(raw, clientTracer).setSource(r -> "backend").build();
     named.send(request("/data/9").GET().build(), HttpResponse.BodyHandlers.discarding());
@@ -591,9 +608,18 @@ class JdkHttpIT {
             .setOperationName(r -> { throw new IllegalStateException("name"); })
             .setSource(r -> null)
             .build();
-    odd.send(request("/data/4").GET().build(), HttpResponse.BodyHandlers.discarding());
+    server.createContext("/odd", JdkHttpIT::data).getFilters()
+        .add(PerfTraceHttpFilter.builder(serverTracer)
+            .setOperationName(e -> { throw new IllegalStateException("name"); })
+            .setSource(e -> null)
+            .build());
+    odd.send(request("/odd/4").GET().build(), HttpResponse.BodyHandlers.discarding());
 
-    assertThat(span(telemetry.awaitSpans(2), "GET").getKind()).isEqualTo(SpanKind.CLIENT);
+    List<SpanData> spans = telemetry.awaitSpans(2);
+    assertThat(span(spans, "GET").getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(span(spans, "GET /odd").getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(telemetry.longSums(SERVER_SCOPE, "perftrace.transfer.io"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(transfer("transmit", "/odd"), 4L));
     assertThat(telemetry.longSums(CLIENT_SCOPE, "perftrace.transfer.io"))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(transfer("receive", "127.0.0.1:" + server.getAddress().getPort()), 4L));
