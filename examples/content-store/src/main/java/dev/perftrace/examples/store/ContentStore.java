@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.perftrace.CacheLookup;
 import dev.perftrace.CorrelationScope;
-import dev.perftrace.Direction;
 import dev.perftrace.Operation;
 import dev.perftrace.PerfTracer;
 import dev.perftrace.TieredCache;
-import dev.perftrace.Transfer;
 import dev.perftrace.examples.store.internal.Bodies;
+import dev.perftrace.instrumentation.jdkhttp.PerfTraceHttpClient;
 import dev.perftrace.examples.store.internal.DiskDirectory;
 import dev.perftrace.examples.store.internal.Keys;
 import dev.perftrace.examples.store.internal.LruMemory;
@@ -18,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,8 +35,8 @@ import java.util.Map;
  *
  * <p>Thread safety: safe for concurrent use by any number of threads; share one instance.
  *
- * <p>Instrumented only through PerfTrace's {@code tracer-core} (instrumentation scope {@value
- * #INSTRUMENTATION_SCOPE}):
+ * <p>Instrumented through PerfTrace's {@code tracer-core} and, for the peer hop, {@code
+ * PerfTraceHttpClient} (instrumentation scope {@value #INSTRUMENTATION_SCOPE}):
  *
  * <ul>
  *   <li>operations {@code store.get}, {@code store.put}, {@code disk.read}, {@code disk.write},
@@ -84,10 +84,19 @@ public final class ContentStore implements AutoCloseable {
     this.peers = List.copyOf(builder.peers);
     this.requestTimeout = builder.requestTimeout;
     this.maxContentBytes = builder.maxContentBytes;
+    // the peer hop: an operation per exchange (peer.fetch / peer.push), traceparent and baggage
+    // (correlation ID) headers, body bytes per direction with the peer's name as the source
+    Map<String, String> peerNames = new HashMap<>();
+    peers.forEach(p -> peerNames.put(authority(p.baseUri()), p.name()));
     this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.requestTimeout)
+        PerfTraceHttpClient.builder(
+                HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(builder.requestTimeout)
+                    .build(),
+                tracer)
+            .setOperationName(r -> "GET".equals(r.method()) ? "peer.fetch" : "peer.push")
+            .setSource(r -> peerNames.get(authority(r.uri())))
             .build();
   }
 
@@ -180,6 +189,10 @@ public final class ContentStore implements AutoCloseable {
     memory.clear();
   }
 
+  private static String authority(URI uri) {
+    return uri.getHost() + ":" + uri.getPort();
+  }
+
   private CorrelationScope correlation() {
     String current = tracer.currentCorrelationId();
     return current == null ? tracer.correlate() : tracer.correlate(current);
@@ -244,84 +257,56 @@ public final class ContentStore implements AutoCloseable {
     }
   }
 
-  /** GETs the key from the peer; returns {@code null} on 404. */
+  /** GETs the key from the peer (operation {@code peer.fetch}); returns {@code null} on 404. */
   private byte[] fetch(RemotePeer peer, String key) {
-    try (Operation op = tracer.start("peer.fetch")) {
-      peerAttributes(op, peer, "GET");
-      try {
-        HttpRequest request = request(peer, key).GET().build();
-        HttpResponse<InputStream> response =
-            http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        op.setAttribute("http.response.status_code", response.statusCode());
-        try (InputStream body = response.body()) {
-          if (response.statusCode() == 404) {
-            return null;
-          }
-          if (response.statusCode() != 200) {
-            throw new IOException(
-                "peer " + peer.name() + " answered HTTP " + response.statusCode() + " for GET");
-          }
-          try (Transfer transfer = tracer.startTransfer(Direction.IN, peer.name())) {
-            return Bodies.read(body, transfer, maxContentBytes);
-          }
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request(peer, key).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() == 404) {
+          return null;
         }
-      } catch (IOException e) {
-        op.fail(e);
-        throw new UncheckedIOException("fetch of '" + key + "' from " + peer.name() + " failed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        InterruptedIOException interrupted = new InterruptedIOException("interrupted");
-        interrupted.initCause(e);
-        op.fail(interrupted);
-        throw new UncheckedIOException("fetch of '" + key + "' interrupted", interrupted);
+        if (response.statusCode() != 200) {
+          throw new IOException(
+              "peer " + peer.name() + " answered HTTP " + response.statusCode() + " for GET");
+        }
+        return Bodies.read(body, maxContentBytes);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("fetch of '" + key + "' from " + peer.name() + " failed", e);
+    } catch (InterruptedException e) {
+      throw interrupted("fetch of '" + key + "' interrupted", e);
     }
   }
 
-  /** PUTs the key to the peer. */
+  /** PUTs the key to the peer (operation {@code peer.push}). */
   private void push(RemotePeer peer, String key, byte[] content) {
-    try (Operation op = tracer.start("peer.push")) {
-      peerAttributes(op, peer, "PUT");
-      try {
-        HttpRequest request =
-            request(peer, key).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        op.setAttribute("http.response.status_code", response.statusCode());
-        if (response.statusCode() != 204 && response.statusCode() != 200) {
-          throw new IOException(
-              "peer " + peer.name() + " answered HTTP " + response.statusCode() + " for PUT");
-        }
-        tracer.recordBytes(Direction.OUT, peer.name(), content.length);
-      } catch (IOException e) {
-        op.fail(e);
-        throw new UncheckedIOException("push of '" + key + "' to " + peer.name() + " failed", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        InterruptedIOException interrupted = new InterruptedIOException("interrupted");
-        interrupted.initCause(e);
-        op.fail(interrupted);
-        throw new UncheckedIOException("push of '" + key + "' interrupted", interrupted);
+    try {
+      HttpRequest request =
+          request(peer, key).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build();
+      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 204 && response.statusCode() != 200) {
+        throw new IOException(
+            "peer " + peer.name() + " answered HTTP " + response.statusCode() + " for PUT");
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("push of '" + key + "' to " + peer.name() + " failed", e);
+    } catch (InterruptedException e) {
+      throw interrupted("push of '" + key + "' interrupted", e);
     }
+  }
+
+  private static UncheckedIOException interrupted(String message, InterruptedException e) {
+    Thread.currentThread().interrupt();
+    InterruptedIOException interrupted = new InterruptedIOException("interrupted");
+    interrupted.initCause(e);
+    return new UncheckedIOException(message, interrupted);
   }
 
   private HttpRequest.Builder request(RemotePeer peer, String key) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(peer.contentUri(key))
-            .timeout(requestTimeout)
-            .header(CLIENT_HEADER, name);
-    // traceparent (this operation is the parent of the peer's span) and baggage (correlation ID).
-    Map<String, String> headers = new HashMap<>();
-    tracer.inject(headers);
-    headers.forEach(builder::header);
-    return builder;
-  }
-
-  private static void peerAttributes(Operation op, RemotePeer peer, String method) {
-    op.setAttribute("content.peer", peer.name());
-    op.setAttribute("http.request.method", method);
-    op.setAttribute("server.address", peer.baseUri().getHost());
-    op.setAttribute("server.port", peer.baseUri().getPort());
+    return HttpRequest.newBuilder(peer.contentUri(key))
+        .timeout(requestTimeout)
+        .header(CLIENT_HEADER, name);
   }
 
   /**

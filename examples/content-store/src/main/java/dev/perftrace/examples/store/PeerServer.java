@@ -2,19 +2,15 @@ package dev.perftrace.examples.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.perftrace.CorrelationScope;
-import dev.perftrace.Direction;
 import dev.perftrace.Operation;
 import dev.perftrace.PerfTracer;
-import dev.perftrace.Transfer;
 import dev.perftrace.examples.store.internal.Bodies;
 import dev.perftrace.examples.store.internal.Keys;
 import dev.perftrace.examples.store.internal.LruMemory;
+import dev.perftrace.instrumentation.jdkhttp.PerfTraceHttpFilter;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,9 +35,9 @@ import java.util.function.Function;
  * <p>Thread safety: safe for concurrent use; requests are served by a small fixed pool of daemon
  * threads.
  *
- * <p>Instrumented with its own PerfTrace tracer (scope {@value #INSTRUMENTATION_SCOPE}): each
- * request continues the caller's trace and correlation ID from the W3C {@code traceparent} and
- * {@code baggage} headers ({@code PerfTracer.extract}), and runs as the operation {@code
+ * <p>Instrumented with its own PerfTrace tracer (scope {@value #INSTRUMENTATION_SCOPE}) through
+ * {@code PerfTraceHttpFilter}: each request continues the caller's trace and correlation ID from
+ * the W3C {@code traceparent} and {@code baggage} headers, and runs as the operation {@code
  * peer.serve} (GET) or {@code peer.store} (PUT), whose span is a child of the client's {@code
  * peer.fetch} or {@code peer.push} span. Body bytes are recorded per direction with the client's
  * name (the {@value ContentStore#CLIENT_HEADER} header, else {@code unknown}) as the source.
@@ -53,20 +49,6 @@ public final class PeerServer implements AutoCloseable {
 
   static final String CONTENT_PATH = "/content/";
   private static final String UNKNOWN_CLIENT = "unknown";
-
-  private static final TextMapGetter<Headers> HEADERS =
-      new TextMapGetter<>() {
-        @Override
-        @SuppressWarnings("deprecation") // deprecated from 1.6x; still abstract in 1.59
-        public Iterable<String> keys(Headers carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public String get(Headers carrier, String key) {
-          return carrier == null ? null : carrier.getFirst(key); // case-insensitive
-        }
-      };
 
   private final String name;
   private final PerfTracer tracer;
@@ -87,13 +69,27 @@ public final class PeerServer implements AutoCloseable {
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 0);
     this.executor = Executors.newFixedThreadPool(builder.threads, daemonThreads(name));
     server.setExecutor(executor);
-    server.createContext(CONTENT_PATH, this::handle);
+    // an operation per request (peer.serve / peer.store), the caller's trace and correlation ID
+    // from the headers, body bytes per direction with the client's name as the source
+    server
+        .createContext(CONTENT_PATH, this::handle)
+        .getFilters()
+        .add(
+            PerfTraceHttpFilter.builder(tracer)
+                .setOperationName(e -> "GET".equals(e.getRequestMethod()) ? "peer.serve" : "peer.store")
+                .setSource(PeerServer::client)
+                .build());
     server.start();
   }
 
   /** Returns a builder for a peer whose spans and metrics go to {@code openTelemetry}. */
   public static Builder builder(OpenTelemetry openTelemetry) {
     return new Builder(openTelemetry);
+  }
+
+  private static String client(HttpExchange exchange) {
+    String client = exchange.getRequestHeaders().getFirst(ContentStore.CLIENT_HEADER);
+    return client == null || client.isBlank() ? UNKNOWN_CLIENT : client;
   }
 
   /** Returns the peer name. */
@@ -143,78 +139,50 @@ public final class PeerServer implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("try") // the correlation scope is used for its side effect
-  private void handle(HttpExchange exchange) {
-    try (exchange;
-        CorrelationScope request = tracer.extract(exchange.getRequestHeaders(), HEADERS)) {
-      String method = exchange.getRequestMethod();
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
       String key = exchange.getRequestURI().getPath().substring(CONTENT_PATH.length());
-      String client = exchange.getRequestHeaders().getFirst(ContentStore.CLIENT_HEADER);
-      String source = client == null || client.isBlank() ? UNKNOWN_CLIENT : client;
-      if ("GET".equals(method)) {
-        serve(exchange, key, source);
-      } else if ("PUT".equals(method)) {
-        store(exchange, key, source);
-      } else {
+      Operation op = tracer.currentOperation(); // the filter's peer.serve / peer.store
+      op.setAttribute("content.peer", name);
+      op.setAttribute("content.key", key);
+      String method = exchange.getRequestMethod();
+      if (!"GET".equals(method) && !"PUT".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET, PUT");
         exchange.sendResponseHeaders(405, -1);
-      }
-    } catch (IOException e) {
-      // The client went away; the operation already recorded the failure. Nothing else to do.
-    }
-  }
-
-  private void serve(HttpExchange exchange, String key, String source) throws IOException {
-    try (Operation op = tracer.start("peer.serve")) {
-      attributes(op, exchange, key);
-      try {
-        if (!Keys.isValid(key)) {
-          respond(op, exchange, 400);
-          return;
-        }
-        delay(key);
-        byte[] bytes = content.get(key);
-        if (bytes == null) {
-          respond(op, exchange, 404);
-          return;
-        }
-        op.setAttribute("http.response.status_code", 200);
-        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody();
-            Transfer transfer = tracer.startTransfer(Direction.OUT, source)) {
-          Bodies.write(bytes, out, transfer);
-        }
-      } catch (IOException | RuntimeException e) {
-        op.fail(e);
-        throw e;
+      } else if (!Keys.isValid(key)) {
+        exchange.sendResponseHeaders(400, -1);
+      } else if ("GET".equals(method)) {
+        serve(exchange, key);
+      } else {
+        store(exchange, key);
       }
     }
   }
 
-  private void store(HttpExchange exchange, String key, String source) throws IOException {
-    try (Operation op = tracer.start("peer.store")) {
-      attributes(op, exchange, key);
-      try {
-        if (!Keys.isValid(key)) {
-          respond(op, exchange, 400);
-          return;
-        }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody();
-            Transfer transfer = tracer.startTransfer(Direction.IN, source)) {
-          bytes = Bodies.read(in, transfer, maxContentBytes);
-        } catch (Bodies.BodyTooLargeException e) {
-          respond(op, exchange, 413);
-          return;
-        }
-        content.put(key, bytes);
-        respond(op, exchange, 204);
-      } catch (IOException | RuntimeException e) {
-        op.fail(e);
-        throw e;
-      }
+  private void serve(HttpExchange exchange, String key) throws IOException {
+    delay(key);
+    byte[] bytes = content.get(key);
+    if (bytes == null) {
+      exchange.sendResponseHeaders(404, -1);
+      return;
     }
+    exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+    exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private void store(HttpExchange exchange, String key) throws IOException {
+    byte[] bytes;
+    try (InputStream in = exchange.getRequestBody()) {
+      bytes = Bodies.read(in, maxContentBytes);
+    } catch (Bodies.BodyTooLargeException e) {
+      exchange.sendResponseHeaders(413, -1);
+      return;
+    }
+    content.put(key, bytes);
+    exchange.sendResponseHeaders(204, -1);
   }
 
   private void delay(String key) {
@@ -226,17 +194,6 @@ public final class PeerServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static void respond(Operation op, HttpExchange exchange, int status) throws IOException {
-    op.setAttribute("http.response.status_code", status);
-    exchange.sendResponseHeaders(status, -1);
-  }
-
-  private void attributes(Operation op, HttpExchange exchange, String key) {
-    op.setAttribute("content.peer", name);
-    op.setAttribute("http.request.method", exchange.getRequestMethod());
-    op.setAttribute("content.key", key);
   }
 
   private static ThreadFactory daemonThreads(String name) {

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perftrace.CorrelationScope;
 import dev.perftrace.PerfAttributes;
 import dev.perftrace.PerfTracer;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -82,6 +84,30 @@ class ContentStoreTest {
     assertThat(serve.getParentSpanContext().isRemote()).isTrue();
     assertThat(fetch.getInstrumentationScopeInfo().getName()).isEqualTo(STORE_SCOPE);
     assertThat(serve.getInstrumentationScopeInfo().getName()).isEqualTo(PEER_SCOPE);
+  }
+
+  @Test
+  void get_keyOnlyOnPeer_fetchAndServeAreHttpClientAndServerSpans() {
+    peerA.seed("k1", content(SIZE));
+
+    store.get("k1");
+
+    List<SpanData> spans = telemetry.awaitSpans(5);
+    SpanData fetch = span(spans, "peer.fetch");
+    SpanData serve = span(spans, "peer.serve");
+    assertThat(fetch.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(serve.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(fetch.getAttributes().get(AttributeKey.stringKey("http.request.method")))
+        .isEqualTo("GET");
+    assertThat(fetch.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+        .isEqualTo(200L);
+    assertThat(fetch.getAttributes().get(AttributeKey.longKey("server.port")))
+        .isEqualTo((long) peerA.port());
+    assertThat(serve.getAttributes().get(AttributeKey.stringKey("http.route")))
+        .isEqualTo("/content/");
+    assertThat(serve.getAttributes().get(AttributeKey.stringKey("content.key"))).isEqualTo("k1");
+    assertThat(serve.getAttributes().get(AttributeKey.stringKey("content.peer")))
+        .isEqualTo("peer-a");
   }
 
   @Test

@@ -1,13 +1,12 @@
 package dev.perftrace.examples.store.internal;
 
-import dev.perftrace.Transfer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
- * Streams bodies in chunks, adding each chunk to a PerfTrace {@link Transfer}. Internal: not API.
+ * Reads bodies with a size limit (PerfTrace's HTTP instrumentation counts their bytes). Internal:
+ * not API.
  *
  * <p>Thread safety: stateless.
  */
@@ -19,11 +18,11 @@ public final class Bodies {
   private Bodies() {}
 
   /**
-   * Reads {@code in} to the end, counting each chunk on {@code transfer}.
+   * Reads {@code in} to the end.
    *
    * @throws IOException when reading fails or the body exceeds {@code maxBytes}
    */
-  public static byte[] read(InputStream in, Transfer transfer, long maxBytes) throws IOException {
+  public static byte[] read(InputStream in, long maxBytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[CHUNK_BYTES];
     long total = 0;
@@ -34,19 +33,8 @@ public final class Bodies {
         throw new BodyTooLargeException(maxBytes);
       }
       out.write(buffer, 0, n);
-      transfer.chunk(n);
     }
     return out.toByteArray();
-  }
-
-  /** Writes {@code content} to {@code out} in chunks, counting each chunk on {@code transfer}. */
-  public static void write(byte[] content, OutputStream out, Transfer transfer)
-      throws IOException {
-    for (int offset = 0; offset < content.length; offset += CHUNK_BYTES) {
-      int n = Math.min(CHUNK_BYTES, content.length - offset);
-      out.write(content, offset, n);
-      transfer.chunk(n);
-    }
   }
 
   /** Thrown when a body is larger than the configured limit. */
