@@ -16,7 +16,9 @@ import io.opentelemetry.sdk.metrics.Aggregation;
  *       at most {@value #DEFAULT_MAX_BUCKETS} buckets per sign and a starting scale of at most
  *       {@value #DEFAULT_MAX_SCALE} (the SDK lowers the scale per series until its values fit).
  *       Over OTLP they reach the Collector unchanged; Prometheus gets them as native histograms
- *       when it scrapes the protobuf exposition.
+ *       when it scrapes the protobuf exposition ({@code --enable-feature=native-histograms});
+ *       text and OpenMetrics scrapes leave them out (the PerfTrace Prometheus exporter logs it
+ *       once).
  * </ul>
  *
  * <p>The standard {@code OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION} ({@code

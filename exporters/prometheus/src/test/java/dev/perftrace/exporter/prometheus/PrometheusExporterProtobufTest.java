@@ -135,6 +135,20 @@ class PrometheusExporterProtobufTest {
   }
 
   @Test
+  void protobuf_scaleBelowMinus4_seriesLeftOut() throws Exception {
+    // a starting scale of -5 is coarser than native histograms allow
+    try (Fixture f = exponential(160, -5)) {
+      f.meter("s").histogramBuilder("latency").build().record(3);
+      f.meter("s").counterBuilder("hits").build().add(1);
+
+      List<Metrics.MetricFamily> families = scrapeProtobuf(f.exporter.port(), "");
+
+      assertThat(families.stream().map(Metrics.MetricFamily::getName))
+          .containsExactly("hits_total");
+    }
+  }
+
+  @Test
   void protobuf_countersGaugesExplicitHistogramsTargetInfo_sameAsText() throws Exception {
     try (Fixture f = new Fixture(PrometheusExporter.builder().setPort(0).build())) {
       Attributes get = Attributes.of(stringKey("perftrace.operation.name"), "get");

@@ -78,7 +78,9 @@ public final class ProtobufExposition {
       }
       try {
         MetricSnapshot snapshot =
-            family.classic() != null ? classic(family.classic()) : nativeFamily(family.nativeFamily());
+            family.classic() != null
+                ? classic(family.classic())
+                : nativeFamily(family.nativeFamily());
         if (snapshot != null) {
           snapshots.add(snapshot);
         }
@@ -101,7 +103,8 @@ public final class ProtobufExposition {
     switch (family.type) {
       case COUNTER:
         {
-          CounterSnapshot.Builder builder = CounterSnapshot.builder().name(family.name).help(family.help);
+          CounterSnapshot.Builder builder =
+              CounterSnapshot.builder().name(family.name).help(family.help);
           for (Sample s : family.samples) {
             CounterDataPointSnapshot.Builder point =
                 CounterDataPointSnapshot.builder()
@@ -116,7 +119,8 @@ public final class ProtobufExposition {
         }
       case GAUGE:
         {
-          GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(family.name).help(family.help);
+          GaugeSnapshot.Builder builder =
+              GaugeSnapshot.builder().name(family.name).help(family.help);
           for (Sample s : family.samples) {
             builder.dataPoint(
                 GaugeDataPointSnapshot.builder()
@@ -128,7 +132,8 @@ public final class ProtobufExposition {
         }
       case INFO:
         {
-          InfoSnapshot.Builder builder = InfoSnapshot.builder().name(family.name).help(family.help);
+          InfoSnapshot.Builder builder =
+              InfoSnapshot.builder().name(family.name).help(family.help);
           for (Sample s : family.samples) {
             builder.dataPoint(
                 InfoDataPointSnapshot.builder()
@@ -148,7 +153,8 @@ public final class ProtobufExposition {
 
   /** Regroups the converter's samples: per series its buckets, then _count, then _sum. */
   private static MetricSnapshot histogram(MetricFamilySamples family) {
-    HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(family.name).help(family.help);
+    HistogramSnapshot.Builder builder =
+        HistogramSnapshot.builder().name(family.name).help(family.help);
     String bucketName = family.name + "_bucket";
     String sumName = family.name + "_sum";
     List<Double> bounds = new ArrayList<>();
@@ -189,7 +195,8 @@ public final class ProtobufExposition {
 
   /** Regroups the converter's samples: per series its quantiles, then _count, then _sum. */
   private static MetricSnapshot summary(MetricFamilySamples family) {
-    SummarySnapshot.Builder builder = SummarySnapshot.builder().name(family.name).help(family.help);
+    SummarySnapshot.Builder builder =
+        SummarySnapshot.builder().name(family.name).help(family.help);
     String countName = family.name + "_count";
     String sumName = family.name + "_sum";
     List<Quantile> quantiles = new ArrayList<>();
@@ -222,7 +229,8 @@ public final class ProtobufExposition {
     if (family.points().isEmpty()) {
       return null;
     }
-    HistogramSnapshot.Builder builder = HistogramSnapshot.builder().name(family.name()).help(family.help());
+    HistogramSnapshot.Builder builder =
+        HistogramSnapshot.builder().name(family.name()).help(family.help());
     for (NativePoint p : family.points()) {
       HistogramDataPointSnapshot.Builder point =
           HistogramDataPointSnapshot.builder()
@@ -258,5 +266,4 @@ public final class ProtobufExposition {
     }
     return builder.build();
   }
-
 }
