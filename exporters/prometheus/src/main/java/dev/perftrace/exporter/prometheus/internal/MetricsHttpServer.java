@@ -90,8 +90,8 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port} and starts serving {@code registry} in the text formats (protobuf
-   * scrapes get the text format 0.0.4).
+   * Binds {@code host:port} and starts serving {@code registry} in the text formats (a scraper
+   * asking for protobuf gets the best text format it also accepts).
    *
    * @throws IOException if the address cannot be bound
    */
@@ -270,7 +270,8 @@ public final class MetricsHttpServer implements AutoCloseable {
    * among {@code application/openmetrics-text} (version absent, {@code 1.0.0} or {@code 0.0.1},
    * all written as OpenMetrics 1.0.0) and {@code text/plain}, {@code text/*} or {@code *}{@code /*}
    * (version absent or {@code 0.0.4}); OpenMetrics wins a tie; q=0 means not acceptable. Without
-   * an acceptable range the answer is text 0.0.4.
+   * an acceptable range the answer is text 0.0.4. The protobuf exposition is a candidate too, see
+   * {@link #chooseContentType(List, boolean)}.
    */
   static String chooseContentType(List<String> accept) {
     return chooseContentType(accept, true);
