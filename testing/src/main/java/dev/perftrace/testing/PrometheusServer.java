@@ -216,6 +216,7 @@ public final class PrometheusServer implements AutoCloseable {
     private String metricsPath = "/metrics";
     private String configYaml;
     private List<String> flags = List.of("--enable-feature=exemplar-storage", "--web.enable-lifecycle");
+    private boolean nativeHistograms;
 
     private Builder() {}
 
@@ -235,6 +236,16 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public Builder flags(List<String> flags) {
       this.flags = List.copyOf(requireNonNull(flags, "flags"));
+      return this;
+    }
+
+    /**
+     * Starts Prometheus with {@code --enable-feature=native-histograms} (default off): it then
+     * asks targets for the protobuf exposition first and stores native histograms (Prometheus
+     * 2.42 stores exemplars too, since {@code exemplar-storage} stays among the default flags).
+     */
+    public Builder nativeHistograms(boolean enabled) {
+      this.nativeHistograms = enabled;
       return this;
     }
 
@@ -314,6 +325,9 @@ public final class PrometheusServer implements AutoCloseable {
               && !flag.startsWith("--web.listen-address=")) {
             command.add(flag);
           }
+        }
+        if (nativeHistograms) {
+          command.add("--enable-feature=native-histograms");
         }
         Process process =
             new ProcessBuilder(command)

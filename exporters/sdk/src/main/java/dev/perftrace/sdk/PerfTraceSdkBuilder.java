@@ -6,6 +6,7 @@ import dev.perftrace.exporter.otlp.ExportGuard;
 import dev.perftrace.exporter.otlp.Signal;
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.sdk.internal.CorrelationIdSpanProcessor;
+import dev.perftrace.sdk.internal.HistogramAggregationMetricExporter;
 import dev.perftrace.sdk.internal.SdkConfig;
 import dev.perftrace.sdk.internal.UnownedSpanExporter;
 import io.opentelemetry.api.common.AttributeKey;
@@ -64,6 +65,8 @@ public final class PerfTraceSdkBuilder {
   private static final String JVM_INSTANCE_ID = UUID.randomUUID().toString();
   private static final String PROMETHEUS_HOST = "otel.exporter.prometheus.host";
   private static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
+  private static final String DEFAULT_HISTOGRAM_AGGREGATION =
+      "otel.exporter.otlp.metrics.default.histogram.aggregation";
 
   private String serviceName;
   private final Map<String, String> resourceAttributes = new LinkedHashMap<>();
@@ -73,8 +76,23 @@ public final class PerfTraceSdkBuilder {
   private Path otlpFile = DEFAULT_OTLP_FILE;
   private final Map<String, String> configProperties = new LinkedHashMap<>();
   private boolean shutdownHook = true;
+  private HistogramAggregation histogramAggregation = HistogramAggregation.explicitBucket();
 
   PerfTraceSdkBuilder() {}
+
+  /**
+   * Sets how histograms without a view are aggregated, for every reader (OTLP, the OTLP-JSON lines
+   * file, Prometheus): {@link HistogramAggregation#explicitBucket()} (the default) or {@link
+   * HistogramAggregation#base2Exponential()}. {@code
+   * otel.exporter.otlp.metrics.default.histogram.aggregation} ({@code
+   * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION}), when set, overrides it for every
+   * reader, with OpenTelemetry's 160 buckets and scale 20 for {@code
+   * base2_exponential_bucket_histogram}.
+   */
+  public PerfTraceSdkBuilder setHistogramAggregation(HistogramAggregation aggregation) {
+    this.histogramAggregation = requireNonNull(aggregation, "aggregation");
+    return this;
+  }
 
   /** Sets {@code service.name} (overridden by {@code OTEL_SERVICE_NAME}). */
   public PerfTraceSdkBuilder setServiceName(String serviceName) {
@@ -185,6 +203,7 @@ public final class PerfTraceSdkBuilder {
     Map<String, String> builderResource = new LinkedHashMap<>(resourceAttributes);
     String builderServiceName = serviceName;
     PrometheusExporter[] prometheus = new PrometheusExporter[1];
+    HistogramAggregation builderHistograms = histogramAggregation;
 
     AutoConfiguredOpenTelemetrySdk auto;
     try {
@@ -249,7 +268,11 @@ public final class PerfTraceSdkBuilder {
                             .computeIfAbsent(Signal.METRICS, s -> guard(s, resolved.get()))
                             .wrap(exporter);
                     created.add(guarded::shutdown);
-                    return guarded;
+                    HistogramAggregation histograms = histograms(config, builderHistograms);
+                    return histograms.isExponential()
+                        ? new HistogramAggregationMetricExporter(
+                            guarded, histograms.toAggregation())
+                        : guarded;
                   })
               .addMeterProviderCustomizer(
                   (builder, config) -> {
@@ -261,7 +284,10 @@ public final class PerfTraceSdkBuilder {
                             "Invalid " + PROMETHEUS_HOST + "/" + PROMETHEUS_PORT + ": "
                                 + host + ":" + port);
                       }
-                      prometheus[0] = PrometheusWiring.register(builder, host, port, created);
+                      prometheus[0] =
+                          PrometheusWiring.register(
+                              builder, host, port, created,
+                              histograms(config, builderHistograms));
                     }
                     return builder;
                   })
@@ -272,6 +298,30 @@ public final class PerfTraceSdkBuilder {
     }
     return new PerfTraceSdk(
         auto.getOpenTelemetrySdk(), resolved.get(), guards, prometheus[0], shutdownHook);
+  }
+
+  /**
+   * The histogram aggregation in force: {@code
+   * otel.exporter.otlp.metrics.default.histogram.aggregation} when set, else the builder's.
+   *
+   * @throws ConfigurationException naming the setting when its value is not one of OpenTelemetry's
+   *     two
+   */
+  static HistogramAggregation histograms(ConfigProperties config, HistogramAggregation builder) {
+    String value = config.getString(DEFAULT_HISTOGRAM_AGGREGATION);
+    if (isBlank(value)) {
+      return builder;
+    }
+    switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "base2_exponential_bucket_histogram":
+        return HistogramAggregation.base2Exponential();
+      case "explicit_bucket_histogram":
+        return HistogramAggregation.explicitBucket();
+      default:
+        throw new ConfigurationException(
+            "Invalid " + DEFAULT_HISTOGRAM_AGGREGATION + ": " + value.trim()
+                + " (base2_exponential_bucket_histogram or explicit_bucket_histogram)");
+    }
   }
 
   /**
@@ -467,6 +517,7 @@ public final class PerfTraceSdkBuilder {
         + ", prometheus=" + (prometheusEnabled ? prometheusHost + ":" + prometheusPort : "off")
         + ", otlpFile=" + otlpFile
         + ", configProperties=" + configProperties.keySet()
-        + ", shutdownHook=" + shutdownHook + "}";
+        + ", shutdownHook=" + shutdownHook
+        + ", histogramAggregation=" + histogramAggregation + "}";
   }
 }

@@ -1,6 +1,7 @@
 package dev.perftrace.sdk;
 
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
+import dev.perftrace.exporter.prometheus.PrometheusExporterBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import java.util.List;
@@ -18,10 +19,24 @@ final class PrometheusWiring {
    */
   static PrometheusExporter register(
       SdkMeterProviderBuilder builder, String host, int port, List<AutoCloseable> created) {
+    return register(builder, host, port, created, HistogramAggregation.explicitBucket());
+  }
+
+  /** As {@link #register(SdkMeterProviderBuilder, String, int, List)}, with {@code histograms}. */
+  static PrometheusExporter register(
+      SdkMeterProviderBuilder builder,
+      String host,
+      int port,
+      List<AutoCloseable> created,
+      HistogramAggregation histograms) {
     PrometheusExporter exporter;
     try {
-      exporter =
-          PrometheusExporter.builder().setHost(host).setPort(port).setServerEnabled(true).build();
+      PrometheusExporterBuilder exporterBuilder =
+          PrometheusExporter.builder().setHost(host).setPort(port).setServerEnabled(true);
+      if (histograms.isExponential()) {
+        exporterBuilder.setExponentialHistograms(histograms.maxBuckets(), histograms.maxScale());
+      }
+      exporter = exporterBuilder.build();
     } catch (RuntimeException e) {
       throw new ConfigurationException(
           "Prometheus scrape endpoint (setPrometheusHost/setPrometheusPort) " + host + ":" + port

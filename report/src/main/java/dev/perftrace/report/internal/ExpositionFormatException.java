@@ -17,6 +17,12 @@ public final class ExpositionFormatException extends IllegalArgumentException {
     this.line = line;
   }
 
+  /** A protobuf exposition that cannot be parsed; {@link #line()} is the 1-based message. */
+  ExpositionFormatException(String message, Throwable cause) {
+    super("protobuf exposition: " + message, cause);
+    this.line = 0;
+  }
+
   /** Returns the 1-based number of the offending line. */
   public int line() {
     return line;

@@ -32,15 +32,29 @@ public final class Http {
   /** The body and the content type of a successful answer. */
   public record Response(String body, String contentType) {}
 
+  /** The raw body and the content type of a successful answer. */
+  public record BinaryResponse(byte[] body, String contentType) {
+    /** The body as UTF-8 text. */
+    public String text() {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   private Http() {}
 
   /** GETs {@code uri}; throws unless the status is 2xx. */
   public static Response get(URI uri, String accept) {
+    BinaryResponse response = getBytes(uri, accept);
+    return new Response(response.text(), response.contentType());
+  }
+
+  /** GETs {@code uri} as bytes (protobuf); throws unless the status is 2xx. */
+  public static BinaryResponse getBytes(URI uri, String accept) {
     HttpRequest request =
         HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", accept).GET().build();
-    HttpResponse<String> response;
+    HttpResponse<byte[]> response;
     try {
-      response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      response = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + uri + ": " + describe(e), e);
     } catch (InterruptedException e) {
@@ -51,14 +65,17 @@ public final class Http {
       throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), new IOException(e));
     }
     if (response.statusCode() / 100 != 2) {
-      String body = response.body().strip().replaceAll("\\s+", " ");
+      String body =
+          new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip()
+              .replaceAll("\\s+", " ");
       if (body.length() > 200) {
         body = body.substring(0, 200) + "...";
       }
       throw new UncheckedIOException(
           new IOException(uri + " answered HTTP " + response.statusCode() + ": " + body));
     }
-    return new Response(
+    return new BinaryResponse(
         response.body(), response.headers().firstValue("Content-Type").orElse(""));
   }
 

@@ -9,6 +9,7 @@ import static dev.perftrace.report.internal.Names.CACHE_SERVED_BY;
 import static dev.perftrace.report.internal.Names.CACHE_TIER;
 import static dev.perftrace.report.internal.Names.CPU;
 import static dev.perftrace.report.internal.Names.DIRECTION;
+import static dev.perftrace.report.internal.Names.DURATION;
 import static dev.perftrace.report.internal.Names.DURATION_BUCKET;
 import static dev.perftrace.report.internal.Names.DURATION_COUNT;
 import static dev.perftrace.report.internal.Names.DURATION_SUM;
@@ -46,7 +47,10 @@ import java.util.TreeMap;
  * Reads a Prometheus server's HTTP API ({@code /api/v1/query}); every figure is computed by
  * Prometheus over the window: counts with {@code increase}, rates with {@code rate}, percentiles
  * with {@code histogram_quantile} over {@code sum by (le, perftrace_operation_name)} of the bucket
- * rates. All queries of one report are evaluated at the same instant.
+ * rates. Operations stored only as native histograms (no {@code _bucket} series) are read with
+ * {@code histogram_count}, {@code histogram_sum} and {@code histogram_quantile} over {@code sum by
+ * (perftrace_operation_name)} of their rates. All queries of one report are evaluated at the same
+ * instant.
  *
  * <p>Thread safety: stateless apart from its configuration; safe for concurrent use.
  */
@@ -89,26 +93,33 @@ public final class PrometheusSource implements ReportSource {
   public ReportData next(long nanoTime) {
     String time = String.format(Locale.ROOT, "%.3f", clock.millis() / 1000.0);
     String byOp = "sum by (" + OPERATION + ") ";
+    // Classic series first; "or" adds the operations recorded only as native histograms (a
+    // plain-named series, histogram_count/histogram_sum of its sum over the window).
+    String errorSelector = "{" + OUTCOME + "=\"" + OUTCOME_ERROR + "\"}";
     Map<List<String>, Double> counts =
-        query(time, byOp + "(increase(" + DURATION_COUNT + "[" + range + "]))", OPERATION);
+        query(
+            time,
+            byOp + "(increase(" + DURATION_COUNT + "[" + range + "])) or "
+                + nativeOf("histogram_count", "increase", ""),
+            OPERATION);
     Map<List<String>, Double> rates =
-        query(time, byOp + "(rate(" + DURATION_COUNT + "[" + range + "]))", OPERATION);
+        query(
+            time,
+            byOp + "(rate(" + DURATION_COUNT + "[" + range + "])) or "
+                + nativeOf("histogram_count", "rate", ""),
+            OPERATION);
     Map<List<String>, Double> errors =
         query(
             time,
-            byOp
-                + "(increase("
-                + DURATION_COUNT
-                + "{"
-                + OUTCOME
-                + "=\""
-                + OUTCOME_ERROR
-                + "\"}["
-                + range
-                + "]))",
+            byOp + "(increase(" + DURATION_COUNT + errorSelector + "[" + range + "])) or "
+                + nativeOf("histogram_count", "increase", errorSelector),
             OPERATION);
     Map<List<String>, Double> sumRates =
-        query(time, byOp + "(rate(" + DURATION_SUM + "[" + range + "]))", OPERATION);
+        query(
+            time,
+            byOp + "(rate(" + DURATION_SUM + "[" + range + "])) or "
+                + nativeOf("histogram_sum", "rate", ""),
+            OPERATION);
     Map<List<String>, Double> p50 = quantile(time, 0.5);
     Map<List<String>, Double> p95 = quantile(time, 0.95);
     Map<List<String>, Double> p99 = quantile(time, 0.99);
@@ -221,8 +232,22 @@ public final class PrometheusSource implements ReportSource {
             + DURATION_BUCKET
             + "["
             + range
+            + "]))) or histogram_quantile("
+            + q
+            + ", sum by ("
+            + OPERATION
+            + ") (rate("
+            + DURATION
+            + "["
+            + range
             + "])))",
         OPERATION);
+  }
+
+  /** {@code function(sum by (op) (range(duration<selector>[w])))} over native histograms. */
+  private String nativeOf(String function, String rangeFunction, String selector) {
+    return function + "(sum by (" + OPERATION + ") (" + rangeFunction + "(" + DURATION + selector
+        + "[" + range + "])))";
   }
 
   private static double single(Map<List<String>, Double> result) {

@@ -9,6 +9,7 @@ import static dev.perftrace.report.internal.Names.CACHE_SERVED_BY;
 import static dev.perftrace.report.internal.Names.CACHE_TIER;
 import static dev.perftrace.report.internal.Names.CPU;
 import static dev.perftrace.report.internal.Names.DIRECTION;
+import static dev.perftrace.report.internal.Names.DURATION;
 import static dev.perftrace.report.internal.Names.DURATION_BUCKET;
 import static dev.perftrace.report.internal.Names.DURATION_COUNT;
 import static dev.perftrace.report.internal.Names.DURATION_SUM;
@@ -75,6 +76,19 @@ public final class ScrapeAggregator {
     double heapLimit = 0;
     boolean heapUsedSeen = false;
     boolean heapLimitSeen = false;
+    Map<String, List<NativeHistogram>> natives = new TreeMap<>();
+    for (NativeHistogram h : exposition.nativeHistograms()) {
+      if (!DURATION.equals(h.name())) {
+        continue;
+      }
+      String op = h.label(OPERATION);
+      natives.computeIfAbsent(op, k -> new ArrayList<>()).add(h);
+      counts.merge(op, h.count(), Double::sum);
+      if (OUTCOME_ERROR.equals(h.label(OUTCOME))) {
+        errors.merge(op, h.count(), Double::sum);
+      }
+      sums.merge(op, h.sum(), Double::sum);
+    }
     for (Sample s : exposition.samples()) {
       switch (s.name()) {
         case DURATION_BUCKET:
@@ -140,6 +154,9 @@ public final class ScrapeAggregator {
       double count = e.getValue();
       double err = errors.getOrDefault(name, 0.0);
       Map<Double, Double> b = buckets.getOrDefault(name, Map.of());
+      // an operation with classic buckets uses them; one with only native series, those
+      NativeHistogram h =
+          b.isEmpty() ? NativeQuantile.sum(natives.getOrDefault(name, List.of())) : null;
       operations.add(
           new OperationStats(
               name,
@@ -148,9 +165,9 @@ public final class ScrapeAggregator {
               err,
               count > 0 ? err / count : Double.NaN,
               count > 0 ? sums.getOrDefault(name, Double.NaN) / count : Double.NaN,
-              BucketQuantile.quantile(0.50, b),
-              BucketQuantile.quantile(0.95, b),
-              BucketQuantile.quantile(0.99, b)));
+              h != null ? NativeQuantile.quantile(0.50, h) : BucketQuantile.quantile(0.50, b),
+              h != null ? NativeQuantile.quantile(0.95, h) : BucketQuantile.quantile(0.95, b),
+              h != null ? NativeQuantile.quantile(0.99, h) : BucketQuantile.quantile(0.99, b)));
     }
     List<TransferStats> transfers = new ArrayList<>();
     bytes.forEach(

@@ -15,9 +15,14 @@ import java.util.Locale;
  */
 public final class ScrapeSource implements ReportSource {
 
-  /** Prefers OpenMetrics, accepts the text format 0.0.4. */
+  /**
+   * Prefers the protobuf exposition (native histograms), then OpenMetrics, accepts the text
+   * format 0.0.4.
+   */
   static final String ACCEPT =
-      "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+          + "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,"
+          + "*/*;q=0.1";
 
   private final URI endpoint;
   private ScrapeAggregator.Snapshot previous;
@@ -28,12 +33,15 @@ public final class ScrapeSource implements ReportSource {
 
   @Override
   public ReportData next(long nanoTime) {
-    Http.Response response = Http.get(endpoint, ACCEPT);
-    boolean openMetrics =
-        response.contentType().toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text");
+    Http.BinaryResponse response = Http.getBytes(endpoint, ACCEPT);
+    String contentType = response.contentType().toLowerCase(Locale.ROOT);
+    boolean openMetrics = contentType.startsWith("application/openmetrics-text");
     Exposition exposition;
     try {
-      exposition = ExpositionParser.parse(response.body(), openMetrics);
+      exposition =
+          contentType.startsWith(ProtobufExpositionParser.MEDIA_TYPE)
+              ? ProtobufExpositionParser.parse(response.body())
+              : ExpositionParser.parse(response.text(), openMetrics);
     } catch (ExpositionFormatException e) {
       throw new UncheckedIOException(
           new IOException("unparsable exposition from " + endpoint + ": " + e.getMessage(), e));

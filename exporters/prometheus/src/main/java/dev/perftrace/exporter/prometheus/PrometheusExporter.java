@@ -1,15 +1,20 @@
 package dev.perftrace.exporter.prometheus;
 
 import dev.perftrace.exporter.prometheus.internal.MetricConverter;
+import dev.perftrace.exporter.prometheus.internal.MetricConverter.Conversion;
+import dev.perftrace.exporter.prometheus.internal.MetricConverter.Converted;
 import dev.perftrace.exporter.prometheus.internal.MetricsHttpServer;
 import dev.perftrace.exporter.prometheus.internal.OnceLogger;
 import dev.perftrace.exporter.prometheus.internal.OnceLogger.Reason;
+import dev.perftrace.exporter.prometheus.internal.ProtobufExposition;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
@@ -30,7 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Register it with an SDK ({@code SdkMeterProvider.builder().registerMetricReader(exporter)}),
  * then either let its built-in server answer on {@code http://127.0.0.1:9464/metrics} (text format
- * 0.0.4 or OpenMetrics 1.0 by the {@code Accept} header; {@code /-/healthy} for health), or
+ * 0.0.4, OpenMetrics 1.0 or the protobuf exposition with native histograms, by the {@code Accept}
+ * header; {@code /-/healthy} for health), or
  * register it into an application's own registry with {@link #register(CollectorRegistry)}. The
  * built-in server uses a registry of its own, never {@link CollectorRegistry#defaultRegistry}.
  * Collecting never throws: a failure is logged once and the scrape returns what could be
@@ -41,13 +47,19 @@ public final class PrometheusExporter extends Collector
 
   private final OnceLogger log = new OnceLogger();
   private final MetricConverter converter;
+  private final ProtobufExposition protobuf = new ProtobufExposition(log);
+  private final DefaultAggregationSelector aggregationSelector;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
   private volatile MetricsHttpServer server;
 
-  private PrometheusExporter(boolean targetInfoEnabled, boolean scopeLabelsEnabled) {
+  private PrometheusExporter(
+      boolean targetInfoEnabled,
+      boolean scopeLabelsEnabled,
+      DefaultAggregationSelector aggregationSelector) {
     this.converter = new MetricConverter(targetInfoEnabled, scopeLabelsEnabled, log);
+    this.aggregationSelector = aggregationSelector;
   }
 
   /** Returns a builder with the defaults: server enabled on {@code 127.0.0.1:9464}. */
@@ -60,13 +72,20 @@ public final class PrometheusExporter extends Collector
       int port,
       boolean serverEnabled,
       boolean targetInfoEnabled,
-      boolean scopeLabelsEnabled) {
-    PrometheusExporter exporter = new PrometheusExporter(targetInfoEnabled, scopeLabelsEnabled);
+      boolean scopeLabelsEnabled,
+      DefaultAggregationSelector aggregationSelector) {
+    PrometheusExporter exporter =
+        new PrometheusExporter(targetInfoEnabled, scopeLabelsEnabled, aggregationSelector);
     if (serverEnabled) {
       CollectorRegistry registry = new CollectorRegistry();
       registry.register(exporter);
       try {
-        exporter.server = MetricsHttpServer.start(host, port, registry);
+        exporter.server =
+            MetricsHttpServer.start(
+                host,
+                port,
+                registry,
+                (out, names) -> exporter.protobuf.write(out, exporter.collectAll(), names));
       } catch (IOException e) {
         throw new UncheckedIOException(
             "Prometheus exporter could not listen on " + host + ":" + port, e);
@@ -82,24 +101,54 @@ public final class PrometheusExporter extends Collector
   }
 
   /**
-   * Collects the SDK's metrics and converts them; called by simpleclient at every scrape. Returns
-   * an empty list before the SDK registered this reader and after {@link #shutdown()}.
+   * Collects the SDK's metrics and converts them; called by simpleclient at every scrape (text
+   * 0.0.4 and OpenMetrics). Exponential histograms have no classic form with stable buckets and
+   * are left out here (logged once); the built-in server's protobuf exposition serves them as
+   * native histograms. Returns an empty list before the SDK registered this reader and after
+   * {@link #shutdown()}.
    */
   @Override
   public List<MetricFamilySamples> collect() {
+    Conversion conversion = convert();
+    if (conversion.classic().size() != conversion.families().size()) {
+      log.warn(
+          Reason.NATIVE_ONLY_IN_PROTOBUF,
+          "Exponential histograms are served only in the protobuf exposition (native"
+              + " histograms); text and OpenMetrics scrapes leave them out",
+          null);
+    }
+    return conversion.classic();
+  }
+
+  /** Every family of one collection, exponential histograms as native ones (protobuf). */
+  private List<Converted> collectAll() {
+    return convert().families();
+  }
+
+  private Conversion convert() {
     if (shutdown.get()) {
-      return List.of();
+      return new Conversion(List.of(), List.of());
     }
     lock.lock();
     try {
       Collection<MetricData> data = registration.collectAllMetrics();
-      return converter.convert(data);
+      return converter.convertAll(data);
     } catch (RuntimeException e) {
       log.warn(Reason.COLLECTION_FAILED, "Collecting metrics for Prometheus failed", e);
-      return List.of();
+      return new Conversion(List.of(), List.of());
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Returns the aggregation the builder's {@link
+   * PrometheusExporterBuilder#setDefaultAggregationSelector selector} gives {@code
+   * instrumentType} (the SDK's default unless configured).
+   */
+  @Override
+  public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+    return aggregationSelector.getDefaultAggregation(instrumentType);
   }
 
   /**

@@ -2,6 +2,10 @@ package dev.perftrace.exporter.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
+
 /**
  * Configures and builds a {@link PrometheusExporter}.
  *
@@ -17,6 +21,8 @@ public final class PrometheusExporterBuilder {
   private boolean serverEnabled = true;
   private boolean targetInfoEnabled = true;
   private boolean scopeLabelsEnabled = true;
+  private DefaultAggregationSelector aggregationSelector =
+      DefaultAggregationSelector.getDefault();
 
   PrometheusExporterBuilder() {}
 
@@ -77,12 +83,42 @@ public final class PrometheusExporterBuilder {
   }
 
   /**
+   * Sets the default aggregation per instrument type of this reader (default: the SDK's default,
+   * explicit-bucket histograms). With {@code DefaultAggregationSelector.getDefault().with(
+   * InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram())} histograms without
+   * a view are exponential: protobuf scrapes get them as native histograms, text and OpenMetrics
+   * scrapes leave them out (see the README). Views still take precedence.
+   *
+   * @throws NullPointerException if {@code selector} is null
+   */
+  public PrometheusExporterBuilder setDefaultAggregationSelector(
+      DefaultAggregationSelector selector) {
+    this.aggregationSelector = requireNonNull(selector, "selector");
+    return this;
+  }
+
+  /**
+   * Shortcut for {@link #setDefaultAggregationSelector} making histograms base-2 exponential
+   * with at most {@code maxBuckets} buckets per sign and a starting scale of at most {@code
+   * maxScale} (OpenTelemetry's defaults are 160 and 20).
+   *
+   * @throws IllegalArgumentException if {@code maxBuckets} is below 2 or {@code maxScale} is not
+   *     in -10..20 (OpenTelemetry's limits)
+   */
+  @SuppressWarnings("deprecation") // the (maxBuckets, maxScale) spelling is the one 1.59 has
+  public PrometheusExporterBuilder setExponentialHistograms(int maxBuckets, int maxScale) {
+    Aggregation aggregation = Aggregation.base2ExponentialBucketHistogram(maxBuckets, maxScale);
+    return setDefaultAggregationSelector(
+        DefaultAggregationSelector.getDefault().with(InstrumentType.HISTOGRAM, aggregation));
+  }
+
+  /**
    * Builds the exporter and, when enabled, starts its HTTP server.
    *
    * @throws java.io.UncheckedIOException if the HTTP server cannot bind {@code host:port}
    */
   public PrometheusExporter build() {
     return PrometheusExporter.create(
-        host, port, serverEnabled, targetInfoEnabled, scopeLabelsEnabled);
+        host, port, serverEnabled, targetInfoEnabled, scopeLabelsEnabled, aggregationSelector);
   }
 }

@@ -11,6 +11,8 @@ import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.ExemplarData;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramBuckets;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongExemplarData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -98,6 +100,17 @@ public final class MetricConverter {
    * {@code target_info}) and series whose labels repeat an earlier series of their family.
    */
   public List<MetricFamilySamples> convert(Collection<MetricData> data) {
+    return convertAll(data).classic();
+  }
+
+  /**
+   * Converts one collection for every format: {@link Conversion#classic()} holds the families
+   * simpleclient's text writers serve (exponential histograms left out), {@link
+   * Conversion#families()} every family in the same order with the exponential histograms as
+   * native histograms, for the protobuf exposition. Conflicts are resolved once, so both formats
+   * keep and drop the same families and series.
+   */
+  public Conversion convertAll(Collection<MetricData> data) {
     epoch++;
     TreeMap<String, Family> families = new TreeMap<>();
     Set<Resource> resources = targetInfoEnabled ? new LinkedHashSet<>() : null;
@@ -116,10 +129,13 @@ public final class MetricConverter {
     }
     sweep();
     List<MetricFamilySamples> result = new ArrayList<>(families.size() + 1);
+    List<Converted> all = new ArrayList<>(families.size() + 1);
     Set<String> claimed = new HashSet<>();
     if (resources != null && !resources.isEmpty()) {
       try {
-        result.add(targetInfo(resources));
+        MetricFamilySamples target = targetInfo(resources);
+        result.add(target);
+        all.add(new Converted(target, null, List.of(TARGET_FAMILY, TARGET_INFO)));
         claimed.add(TARGET_FAMILY);
         claimed.add(TARGET_INFO);
       } catch (RuntimeException e) {
@@ -128,8 +144,10 @@ public final class MetricConverter {
     }
     for (Family family : families.values()) {
       MetricFamilySamples samples;
+      NativeFamily nativeFamily;
       try {
-        samples = family.toSamples();
+        samples = family.first.exponential ? null : family.toSamples();
+        nativeFamily = family.first.exponential ? family.toNative() : null;
       } catch (RuntimeException e) {
         log.warn(
             Reason.CONVERSION_FAILED,
@@ -149,9 +167,83 @@ public final class MetricConverter {
         continue;
       }
       claimAll(claimed, family.first);
-      result.add(samples);
+      if (samples != null) {
+        result.add(samples);
+      }
+      all.add(new Converted(samples, nativeFamily, family.first.writtenNames));
     }
-    return result;
+    return new Conversion(
+        Collections.unmodifiableList(result), Collections.unmodifiableList(all));
+  }
+
+  /**
+   * One collection converted: the families for simpleclient's text writers, and all families in
+   * the same order (exponential histograms as native histograms) for the protobuf exposition.
+   */
+  public record Conversion(List<MetricFamilySamples> classic, List<Converted> families) {}
+
+  /**
+   * One family of a collection: either simpleclient samples or a native histogram family, with
+   * the names its samples are written under (for the {@code name[]} filter).
+   */
+  public record Converted(
+      MetricFamilySamples classic, NativeFamily nativeFamily, List<String> writtenNames) {}
+
+  /** An exponential-histogram family as Prometheus native histograms. */
+  public record NativeFamily(String name, String help, List<NativePoint> points) {}
+
+  /**
+   * One native histogram series: Prometheus bucket indexes (bucket {@code i} holds values in
+   * {@code (base^(i-1), base^i]} with {@code base = 2^(2^-schema)}), only non-empty buckets, in
+   * increasing index order.
+   */
+  public record NativePoint(
+      List<String> labelNames,
+      List<String> labelValues,
+      int schema,
+      long zeroCount,
+      int[] positiveIndexes,
+      long[] positiveCounts,
+      int[] negativeIndexes,
+      long[] negativeCounts,
+      double sum,
+      long count,
+      Exemplar exemplar) {}
+
+  /** The finest schema Prometheus native histograms support. */
+  public static final int MAX_NATIVE_SCHEMA = 8;
+
+  /** The coarsest schema Prometheus native histograms support. */
+  public static final int MIN_NATIVE_SCHEMA = -4;
+
+  /**
+   * Re-indexes OpenTelemetry exponential buckets ({@code offset}, counts; bucket {@code i} holds
+   * {@code (base^i, base^(i+1)]} at {@code scale}) to Prometheus native buckets at {@code
+   * min(scale, 8)}: Prometheus index = OpenTelemetry index + 1, and at a scale above 8 each
+   * {@code 2^(scale-8)} adjacent buckets merge into one (exact: the coarser boundaries are a
+   * subset of the finer). Empty buckets are left out. Returns {indexes, counts}.
+   */
+  static Object[] nativeBuckets(int scale, int offset, List<Long> counts) {
+    int shift = Math.max(0, scale - MAX_NATIVE_SCHEMA);
+    int n = counts.size();
+    int[] indexes = new int[n];
+    long[] merged = new long[n];
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      long count = counts.get(i);
+      if (count == 0) {
+        continue;
+      }
+      int index = ((offset + i) >> shift) + 1;
+      if (size > 0 && indexes[size - 1] == index) {
+        merged[size - 1] += count;
+      } else {
+        indexes[size] = index;
+        merged[size] = count;
+        size++;
+      }
+    }
+    return new Object[] {Arrays.copyOf(indexes, size), Arrays.copyOf(merged, size)};
   }
 
   /** Returns the first name {@code state}'s family would write that is already claimed. */
@@ -283,15 +375,20 @@ public final class MetricConverter {
           return;
         }
       case EXPONENTIAL_HISTOGRAM:
-        log.warn(
-            Reason.EXPONENTIAL_HISTOGRAM_DROPPED,
-            "Exponential histogram '"
-                + metric.getName()
-                + "' is not exported to Prometheus: simpleclient 0.16 has no native histograms."
-                + " Configure an explicit-bucket histogram view for it (see the"
-                + " perftrace-exporter-prometheus README)",
-            null);
-        return;
+        {
+          var histogram = metric.getExponentialHistogramData();
+          if (!cumulative(metric, histogram.getAggregationTemporality())) {
+            return;
+          }
+          MetricState state = state(metric, Collector.Type.HISTOGRAM, false, true);
+          Family family = family(families, state);
+          if (family != null) {
+            for (ExponentialHistogramPointData p : histogram.getPoints()) {
+              addExponentialPoint(state, family, p);
+            }
+          }
+          return;
+        }
     }
   }
 
@@ -330,6 +427,41 @@ public final class MetricConverter {
     }
     out.add(new Sample(state.countName, s.names, s.values, p.getCount()));
     out.add(new Sample(state.sumName, s.names, s.values, p.getSum()));
+  }
+
+  private void addExponentialPoint(
+      MetricState state, Family family, ExponentialHistogramPointData p) {
+    int scale = p.getScale();
+    if (scale < MIN_NATIVE_SCHEMA) {
+      log.warn(
+          Reason.EXPONENTIAL_HISTOGRAM_DROPPED,
+          "A series of exponential histogram '" + state.otelName + "' has scale " + scale
+              + ", coarser than Prometheus native histograms allow (" + MIN_NATIVE_SCHEMA
+              + "); it is left out",
+          null);
+      return;
+    }
+    Series s = series(state, p.getAttributes());
+    if (!admit(family, state, s)) {
+      return;
+    }
+    ExponentialHistogramBuckets positive = p.getPositiveBuckets();
+    ExponentialHistogramBuckets negative = p.getNegativeBuckets();
+    Object[] pos = nativeBuckets(scale, positive.getOffset(), positive.getBucketCounts());
+    Object[] neg = nativeBuckets(scale, negative.getOffset(), negative.getBucketCounts());
+    family.natives.add(
+        new NativePoint(
+            s.names,
+            s.values,
+            Math.min(scale, MAX_NATIVE_SCHEMA),
+            p.getZeroCount(),
+            (int[]) pos[0],
+            (long[]) pos[1],
+            (int[]) neg[0],
+            (long[]) neg[1],
+            p.getSum(),
+            p.getCount(),
+            s.retainCounterExemplar(p.getExemplars())));
   }
 
   private void addSummaryPoint(MetricState state, Family family, SummaryPointData p) {
@@ -464,7 +596,9 @@ public final class MetricConverter {
       families.put(state.family, family);
       return family;
     }
-    if (family.first.type != state.type || !family.first.unit.equals(state.unit)) {
+    if (family.first.type != state.type
+        || family.first.exponential != state.exponential
+        || !family.first.unit.equals(state.unit)) {
       log.warn(
           Reason.FAMILY_CONFLICT,
           "Metrics '"
@@ -473,7 +607,8 @@ public final class MetricConverter {
               + state.otelName
               + "' both map to Prometheus family '"
               + state.family
-              + "' with different types or units; the second is left out",
+              + "' with different types, units or histogram kinds (explicit or exponential);"
+              + " the second is left out",
           null);
       return null;
     }
@@ -481,11 +616,21 @@ public final class MetricConverter {
   }
 
   private MetricState state(MetricData metric, Collector.Type type, boolean gauge) {
+    return state(metric, type, gauge, false);
+  }
+
+  private MetricState state(
+      MetricData metric, Collector.Type type, boolean gauge, boolean exponential) {
     MetricKey key =
-        new MetricKey(metric.getInstrumentationScopeInfo(), metric.getName(), metric.getUnit(), type);
+        new MetricKey(
+            metric.getInstrumentationScopeInfo(),
+            metric.getName(),
+            metric.getUnit(),
+            type,
+            exponential);
     MetricState state = metrics.get(key);
     if (state == null) {
-      state = new MetricState(metric, type, gauge);
+      state = new MetricState(metric, type, gauge, exponential);
       metrics.put(key, state);
     }
     state.epoch = epoch;
@@ -697,7 +842,11 @@ public final class MetricConverter {
 
   /** Identity of a metric stream for the caches. */
   private record MetricKey(
-      InstrumentationScopeInfo scope, String name, String unit, Collector.Type type) {}
+      InstrumentationScopeInfo scope,
+      String name,
+      String unit,
+      Collector.Type type,
+      boolean exponential) {}
 
   /** Naming and series caches of one metric stream. */
   private final class MetricState {
@@ -705,6 +854,7 @@ public final class MetricConverter {
     final String family;
     final String unit;
     final Collector.Type type;
+    final boolean exponential;
     final String help;
     final String sampleName;
     final String bucketName;
@@ -717,9 +867,10 @@ public final class MetricConverter {
     long epoch;
     int seen;
 
-    MetricState(MetricData metric, Collector.Type type, boolean gauge) {
+    MetricState(MetricData metric, Collector.Type type, boolean gauge, boolean exponential) {
       this.otelName = metric.getName();
       this.type = type;
+      this.exponential = exponential;
       String unitWord = PrometheusNames.unit(metric.getUnit(), gauge);
       this.family =
           PrometheusNames.familyName(metric.getName(), unitWord, type == Collector.Type.COUNTER);
@@ -876,6 +1027,7 @@ public final class MetricConverter {
   private static final class Family {
     final MetricState first;
     final List<Sample> samples = new ArrayList<>();
+    final List<NativePoint> natives = new ArrayList<>();
     final Set<SeriesKey> seriesKeys = new HashSet<>();
 
     Family(MetricState first) {
@@ -884,6 +1036,10 @@ public final class MetricConverter {
 
     MetricFamilySamples toSamples() {
       return new MetricFamilySamples(first.family, first.unit, first.type, first.help, samples);
+    }
+
+    NativeFamily toNative() {
+      return new NativeFamily(first.family, first.help, List.copyOf(natives));
     }
   }
 }

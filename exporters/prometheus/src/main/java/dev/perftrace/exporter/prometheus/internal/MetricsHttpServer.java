@@ -65,20 +65,49 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final CollectorRegistry registry;
+  private final ProtobufSource protobuf;
   private final Map<String, Long> lastLengths = new ConcurrentHashMap<>();
 
-  private MetricsHttpServer(HttpServer server, ExecutorService executor, CollectorRegistry registry) {
+  /**
+   * Writes one protobuf exposition (collecting for it); {@code names} is the {@code name[]}
+   * filter, empty for everything.
+   */
+  @FunctionalInterface
+  public interface ProtobufSource {
+    /** Collects and writes the protobuf exposition to {@code out}. */
+    void write(OutputStream out, Set<String> names) throws IOException;
+  }
+
+  private MetricsHttpServer(
+      HttpServer server,
+      ExecutorService executor,
+      CollectorRegistry registry,
+      ProtobufSource protobuf) {
     this.server = server;
     this.executor = executor;
     this.registry = registry;
+    this.protobuf = protobuf;
   }
 
   /**
-   * Binds {@code host:port} and starts serving {@code registry}.
+   * Binds {@code host:port} and starts serving {@code registry} in the text formats (a scraper
+   * asking for protobuf gets the best text format it also accepts).
    *
    * @throws IOException if the address cannot be bound
    */
   public static MetricsHttpServer start(String host, int port, CollectorRegistry registry)
+      throws IOException {
+    return start(host, port, registry, null);
+  }
+
+  /**
+   * Binds {@code host:port} and starts serving {@code registry} in the text formats and {@code
+   * protobuf} (when not null) to scrapers asking for the protobuf exposition.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public static MetricsHttpServer start(
+      String host, int port, CollectorRegistry registry, ProtobufSource protobuf)
       throws IOException {
     requireNonNull(host, "host");
     requireNonNull(registry, "registry");
@@ -108,7 +137,7 @@ public final class MetricsHttpServer implements AutoCloseable {
               return thread;
             });
     executor.allowCoreThreadTimeOut(true);
-    MetricsHttpServer result = new MetricsHttpServer(server, executor, registry);
+    MetricsHttpServer result = new MetricsHttpServer(server, executor, registry, protobuf);
     server.createContext("/", result::handleMetrics);
     server.createContext("/metrics", result::handleMetrics);
     server.createContext("/-/healthy", MetricsHttpServer::handleHealthy);
@@ -147,7 +176,8 @@ public final class MetricsHttpServer implements AutoCloseable {
     ByteArrayOutputStream buffer = BUFFERS.get();
     boolean sent = false;
     try {
-      String contentType = chooseContentType(exchange.getRequestHeaders().get("Accept"));
+      String contentType =
+          chooseContentType(exchange.getRequestHeaders().get("Accept"), protobuf != null);
       boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
       exchange.getResponseHeaders().set("Content-Type", contentType);
       String variant = gzip ? contentType + ";gzip" : contentType;
@@ -165,16 +195,22 @@ public final class MetricsHttpServer implements AutoCloseable {
         return;
       }
       Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
-      Enumeration<MetricFamilySamples> families =
-          names.isEmpty()
-              ? registry.metricFamilySamples()
-              : registry.filteredMetricFamilySamples(names);
       buffer.reset();
       OutputStream target = gzip ? new GZIPOutputStream(buffer, 8192) : buffer;
-      try (Writer writer =
-          new BufferedWriter(
-              new OutputStreamWriter(target, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS)) {
-        TextFormat.writeFormat(contentType, writer, families);
+      if (ProtobufExposition.CONTENT_TYPE.equals(contentType)) {
+        try (OutputStream out = target) {
+          protobuf.write(out, names);
+        }
+      } else {
+        Enumeration<MetricFamilySamples> families =
+            names.isEmpty()
+                ? registry.metricFamilySamples()
+                : registry.filteredMetricFamilySamples(names);
+        try (Writer writer =
+            new BufferedWriter(
+                new OutputStreamWriter(target, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS)) {
+          TextFormat.writeFormat(contentType, writer, families);
+        }
       }
       if (gzip) {
         exchange.getResponseHeaders().set("Content-Encoding", "gzip");
@@ -234,12 +270,25 @@ public final class MetricsHttpServer implements AutoCloseable {
    * among {@code application/openmetrics-text} (version absent, {@code 1.0.0} or {@code 0.0.1},
    * all written as OpenMetrics 1.0.0) and {@code text/plain}, {@code text/*} or {@code *}{@code /*}
    * (version absent or {@code 0.0.4}); OpenMetrics wins a tie; q=0 means not acceptable. Without
-   * an acceptable range the answer is text 0.0.4.
+   * an acceptable range the answer is text 0.0.4. The protobuf exposition is a candidate too, see
+   * {@link #chooseContentType(List, boolean)}.
    */
   static String chooseContentType(List<String> accept) {
+    return chooseContentType(accept, true);
+  }
+
+  /**
+   * As {@link #chooseContentType(List)}, with the protobuf exposition among the candidates when
+   * {@code protobufAvailable}: {@code application/vnd.google.protobuf} with {@code
+   * proto=io.prometheus.client.MetricFamily} and {@code encoding=delimited} (both required), chosen
+   * when its q-value is above 0 and at least those of OpenMetrics and the text format (it wins a
+   * tie, as Prometheus lists it first when it asks for native histograms).
+   */
+  static String chooseContentType(List<String> accept, boolean protobufAvailable) {
     if (accept == null) {
       return TextFormat.CONTENT_TYPE_004;
     }
+    double protobufQ = -1;
     double openMetrics = -1;
     double text = -1;
     for (String header : accept) {
@@ -248,7 +297,12 @@ public final class MetricsHttpServer implements AutoCloseable {
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         double q = quality(parts);
         String version = parameter(parts, "version");
-        if ("application/openmetrics-text".equals(type)) {
+        if ("application/vnd.google.protobuf".equals(type)) {
+          if ("io.prometheus.client.MetricFamily".equals(parameter(parts, "proto"))
+              && "delimited".equals(parameter(parts, "encoding"))) {
+            protobufQ = Math.max(protobufQ, q);
+          }
+        } else if ("application/openmetrics-text".equals(type)) {
           if (version == null || "1.0.0".equals(version) || "0.0.1".equals(version)) {
             openMetrics = Math.max(openMetrics, q);
           }
@@ -260,6 +314,9 @@ public final class MetricsHttpServer implements AutoCloseable {
           text = Math.max(text, q);
         }
       }
+    }
+    if (protobufAvailable && protobufQ > 0 && protobufQ >= openMetrics && protobufQ >= text) {
+      return ProtobufExposition.CONTENT_TYPE;
     }
     if (openMetrics > 0 && openMetrics >= text) {
       return TextFormat.CONTENT_TYPE_OPENMETRICS_100;

@@ -15,8 +15,10 @@ public final class OnceLogger {
 
   /** Why the exporter degraded. */
   public enum Reason {
-    /** An exponential histogram was dropped (simpleclient 0.16 has no native histograms). */
+    /** An exponential histogram series had a scale below -4, which native histograms cannot hold. */
     EXPONENTIAL_HISTOGRAM_DROPPED,
+    /** Exponential histograms were left out of a text or OpenMetrics scrape (protobuf only). */
+    NATIVE_ONLY_IN_PROTOBUF,
     /** A metric with delta temporality was dropped (Prometheus needs cumulative data). */
     DELTA_DROPPED,
     /**
