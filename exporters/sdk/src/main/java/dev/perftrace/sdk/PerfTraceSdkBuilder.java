@@ -83,11 +83,11 @@ public final class PerfTraceSdkBuilder {
   /**
    * Sets how histograms without a view are aggregated, for every reader (OTLP, the OTLP-JSON lines
    * file, Prometheus): {@link HistogramAggregation#explicitBucket()} (the default) or {@link
-   * HistogramAggregation#base2Exponential()}. {@code
+   * HistogramAggregation#base2Exponential()} (320 buckets, max scale 20). {@code
    * otel.exporter.otlp.metrics.default.histogram.aggregation} ({@code
    * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION}), when set, overrides it for every
-   * reader, with OpenTelemetry's 160 buckets and scale 20 for {@code
-   * base2_exponential_bucket_histogram}.
+   * reader; {@code base2_exponential_bucket_histogram} selects {@link
+   * HistogramAggregation#base2Exponential()} (320 buckets, not OpenTelemetry's 160).
    */
   public PerfTraceSdkBuilder setHistogramAggregation(HistogramAggregation aggregation) {
     this.histogramAggregation = requireNonNull(aggregation, "aggregation");

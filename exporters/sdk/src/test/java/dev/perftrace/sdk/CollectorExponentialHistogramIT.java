@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exponential histograms reach the Collector unchanged: the SDK exports base-2 exponential
- * histograms (PerfTrace's histogram aggregation option, 160 buckets, scale 20) over OTLP/gRPC to
+ * histograms (PerfTrace's histogram aggregation option, 320 buckets, scale 20) over OTLP/gRPC to
  * the real otelcol-perftrace (otlp receiver → otlp exporter, no processor), which forwards them
  * to the test kit's OTLP receiver. Scale, zero count, bucket offsets and counts, sum, count, min
  * and max arrive identical to what the SDK exported.
@@ -163,8 +163,8 @@ class CollectorExponentialHistogramIT {
                 .orElseThrow();
         assertThat(raw.getZeroCount()).isEqualTo(2);
         assertThat(raw.getCount()).isEqualTo(5_002);
-        // a lognormal (σ = 1) around 2 ms in 160 buckets: scale 3
-        assertThat(raw.getScale()).isEqualTo(3);
+        // a lognormal (σ = 1) around 2 ms in 320 buckets: scale 4
+        assertThat(raw.getScale()).isEqualTo(4);
       }
     }
   }

@@ -123,12 +123,12 @@ class HistogramAggregationIT {
       Metric metric = awaitDuration(receiver);
       assertThat(metric.hasExponentialHistogram()).isTrue();
       ExponentialHistogramDataPoint point = metric.getExponentialHistogram().getDataPoints(0);
-      // 10 octaves, both ends included, in at most 160 buckets: scale 3 (8 per octave, 81
-      // buckets); scale 4 would need 161
-      assertThat(point.getScale()).isEqualTo(3);
+      // 10 octaves, both ends included, in at most 320 buckets (PerfTrace's default): scale 4
+      // (16 per octave, 161 buckets); scale 5 would need 321
+      assertThat(point.getScale()).isEqualTo(4);
       assertThat(point.getSum()).isEqualTo(2.047);
       Metrics.Histogram nativeHistogram = durationFamily(sdk).getMetric(0).getHistogram();
-      assertThat(nativeHistogram.getSchema()).isEqualTo(3);
+      assertThat(nativeHistogram.getSchema()).isEqualTo(4);
       assertThat(nativeHistogram.getSampleCount()).isEqualTo(11);
       assertThat(nativeHistogram.getPositiveSpanCount()).isGreaterThan(0);
       // text scrapes leave exponential histograms out
@@ -184,8 +184,9 @@ class HistogramAggregationIT {
 
       Metric metric = awaitDuration(receiver);
       assertThat(metric.hasExponentialHistogram()).isTrue();
-      assertThat(metric.getExponentialHistogram().getDataPoints(0).getScale()).isEqualTo(3);
-      assertThat(durationFamily(sdk).getMetric(0).getHistogram().getSchema()).isEqualTo(3);
+      // the property selects PerfTrace's 320 buckets too: scale 4, as with the builder setting
+      assertThat(metric.getExponentialHistogram().getDataPoints(0).getScale()).isEqualTo(4);
+      assertThat(durationFamily(sdk).getMetric(0).getHistogram().getSchema()).isEqualTo(4);
     }
   }
 

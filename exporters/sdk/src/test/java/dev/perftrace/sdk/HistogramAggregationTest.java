@@ -11,10 +11,10 @@ class HistogramAggregationTest {
   void base2Exponential_defaultsAreOpenTelemetrys() {
     HistogramAggregation aggregation = HistogramAggregation.base2Exponential();
     assertThat(aggregation.isExponential()).isTrue();
-    assertThat(aggregation.maxBuckets()).isEqualTo(160);
+    assertThat(aggregation.maxBuckets()).isEqualTo(320);
     assertThat(aggregation.maxScale()).isEqualTo(20);
-    assertThat(aggregation).isEqualTo(HistogramAggregation.base2Exponential(160, 20));
-    assertThat(aggregation.toString()).isEqualTo("base2Exponential(maxBuckets=160, maxScale=20)");
+    assertThat(aggregation).isEqualTo(HistogramAggregation.base2Exponential(320, 20));
+    assertThat(aggregation.toString()).isEqualTo("base2Exponential(maxBuckets=320, maxScale=20)");
   }
 
   @Test
