@@ -26,6 +26,17 @@ final class OperationContext implements Context {
       SPAN_KEY != null
           && "io.opentelemetry.context.ArrayBasedContext".equals(Context.root().getClass().getName());
 
+  /**
+   * True when, on top of {@link #ENABLED}, the context storage is OpenTelemetry's plain
+   * thread-local one (no wrapper watching scopes): an operation then makes its context current
+   * without keeping the returned scope, and restores by making the earlier context current
+   * again, which is all closing that scope would do (and lets the JIT drop both scope objects).
+   */
+  static final boolean SCOPELESS =
+      ENABLED
+          && "io.opentelemetry.context.ThreadLocalContextStorage"
+              .equals(io.opentelemetry.context.ContextStorage.get().getClass().getName());
+
   final Context parent;
   final Span span;
   final OperationImpl operation;

@@ -47,6 +47,18 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
   }
 
+  /**
+   * Marks an operation made current without keeping the storage's scope ({@link
+   * OperationContext#SCOPELESS}); closing it does nothing, so {@link ScopeStack#restore} makes
+   * the earlier context current directly.
+   */
+  private static final Scope ATTACHED = () -> {};
+
+  @SuppressWarnings("MustBeClosedChecker") // restored by ScopeStack.restore, see ATTACHED
+  private static void attachScopeless(Context context) {
+    context.makeCurrent();
+  }
+
   /** The operation in its context, next to (never instead of) its SDK span. */
   static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
 
@@ -95,7 +107,12 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     this.before = before;
     this.startNanos = startNanos;
     if (attach) {
-      this.scope = context().makeCurrent();
+      if (OperationContext.SCOPELESS) {
+        attachScopeless(own);
+        this.scope = ATTACHED;
+      } else {
+        this.scope = context().makeCurrent();
+      }
       ScopeStack.current().push(this);
     }
     descriptor.active.add(1); // read by perftrace.operation.active at collection
