@@ -642,8 +642,25 @@ public final class DefaultPerfTracer implements PerfTracer {
       return null;
     }
     String id = baggage.getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
-    return CorrelationIds.isValid(id) ? id : null;
+    if (id == null) {
+      return null;
+    }
+    if (id == lastValidId) {
+      return id; // the request's ID, validated at its first operation
+    }
+    if (!CorrelationIds.isValid(id)) {
+      return null;
+    }
+    lastValidId = id;
+    return id;
   }
+
+  /**
+   * The last correlation ID found valid: nested and repeated operations of one request skip
+   * validating it again. A racy cache on purpose (Strings are immutable and safely published; a
+   * miss only validates again).
+   */
+  private static String lastValidId;
 
   @Override
   public CorrelationScope correlate() {
