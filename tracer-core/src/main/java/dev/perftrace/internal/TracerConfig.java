@@ -30,7 +30,7 @@ public record TracerConfig(
     List<TracerConfig.MetricAttribute> metricAttributes) {
 
   /**
-   * A declared metric attribute.
+   * A declared metric attribute. Immutable.
    *
    * @param key the attribute key
    * @param maxValues bound on its distinct values per scope
