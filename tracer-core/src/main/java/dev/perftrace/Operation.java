@@ -48,6 +48,18 @@ public interface Operation extends AutoCloseable {
   Operation setAttribute(String key, long value);
 
   /**
+   * Sets a declared low-cardinality metric attribute: {@code key} must have been declared with
+   * {@link PerfTracerBuilder#addMetricAttribute(String, int)} on this operation's tracer, or it
+   * is dropped and counted as {@code metric_attribute_undeclared}. The value is sanitized like a
+   * name (blank: dropped, counted as {@code name_blank}); values beyond the key's bound of
+   * distinct values fold into {@code _overflow} on the metric (counted as {@code
+   * cardinality_overflow}). It goes on {@code perftrace.operation.duration} at end (the last
+   * value set wins) and, sanitized but not bounded, on the span. Ignored after close; never
+   * throws.
+   */
+  Operation setMetricAttribute(String key, String value);
+
+  /**
    * Makes this operation (its span, and it as the current operation for byte and cache totals)
    * current on the calling thread until the returned scope is closed; closing the scope restores
    * that thread's previous context and does not end the operation. Use in try-with-resources, for

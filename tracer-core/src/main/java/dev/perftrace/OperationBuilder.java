@@ -7,8 +7,8 @@ import io.opentelemetry.context.Context;
 /**
  * Starts an operation with more than a name: span kind, attributes given at start (visible to
  * samplers), links and an explicit parent. Get one from {@link PerfTracer#operation(String)}.
- * Attributes set here are span attributes only (they may be high-cardinality and never reach
- * metrics). Null arguments are ignored and counted as {@code argument_null}; nothing here throws.
+ * Attributes set with {@code setAttribute} are span attributes only (they may be high-cardinality
+ * and never reach metrics); {@link #setMetricAttribute} sets a declared metric attribute. Null arguments are ignored and counted as {@code argument_null}; nothing here throws.
  *
  * <p>Thread safety: not thread-safe; use one builder on one thread and start it once (a second
  * start starts another operation with the same settings).
@@ -23,6 +23,13 @@ public interface OperationBuilder {
 
   /** Sets a span attribute at start, where samplers see it. */
   OperationBuilder setAttribute(String key, long value);
+
+  /**
+   * Sets a declared low-cardinality metric attribute on the operation once started, as {@link
+   * Operation#setMetricAttribute(String, String)} (it reaches the span just after start, so
+   * samplers don't see it).
+   */
+  OperationBuilder setMetricAttribute(String key, String value);
 
   /** Adds a link to another span (a batch's messages, say). Invalid span contexts are dropped. */
   OperationBuilder addLink(SpanContext spanContext);

@@ -17,14 +17,30 @@ import java.util.List;
  */
 public final class PerfTracerBuilder {
 
-  /** Default bound on distinct operation names per tracer. */
+  /**
+   * Default bound on distinct operation names per instrumentation scope (shared by every tracer
+   * of the scope on one OpenTelemetry instance).
+   */
   public static final int DEFAULT_MAX_OPERATIONS = 1000;
-  /** Default bound on distinct transfer sources per tracer. */
+  /** Default bound on distinct transfer sources per scope. */
   public static final int DEFAULT_MAX_SOURCES = 100;
-  /** Default bound on distinct cache names per tracer. */
+  /** Default bound on distinct cache names per scope. */
   public static final int DEFAULT_MAX_CACHES = 50;
-  /** Default bound on distinct {@code error.type} values per tracer. */
+  /** Default bound on distinct cache tier names per scope (over all its caches). */
+  public static final int DEFAULT_MAX_CACHE_TIERS = 16;
+  /** Default bound on distinct {@code error.type} values per scope. */
   public static final int DEFAULT_MAX_ERROR_TYPES = 100;
+  /**
+   * Default bound on the attribute sets (series) of any one PerfTrace instrument per scope:
+   * 1900, under OpenTelemetry's default cardinality limit of 2000 (whose SDK keeps 1999 sets
+   * before folding into {@code otel.metric.overflow}), so with default settings the SDK never
+   * folds a PerfTrace point.
+   */
+  public static final int DEFAULT_MAX_SERIES_PER_INSTRUMENT = 1900;
+  /** Default bound on the distinct values of one declared metric attribute. */
+  public static final int DEFAULT_MAX_METRIC_ATTRIBUTE_VALUES = 10;
+  /** At most this many metric attributes can be declared. */
+  public static final int MAX_METRIC_ATTRIBUTES = 8;
   /** Default maximum length of a name; longer names are truncated. */
   public static final int DEFAULT_MAX_NAME_LENGTH = 128;
   /** Default MDC key under which the correlation ID is put when SLF4J is present. */
@@ -68,6 +84,10 @@ public final class PerfTracerBuilder {
   private int maxSources = DEFAULT_MAX_SOURCES;
   private int maxCaches = DEFAULT_MAX_CACHES;
   private int maxErrorTypes = DEFAULT_MAX_ERROR_TYPES;
+  private int maxCacheTiers = DEFAULT_MAX_CACHE_TIERS;
+  private int maxSeriesPerInstrument = DEFAULT_MAX_SERIES_PER_INSTRUMENT;
+  private final java.util.LinkedHashMap<String, Integer> metricAttributes =
+      new java.util.LinkedHashMap<>();
   private int maxNameLength = DEFAULT_MAX_NAME_LENGTH;
   private List<Double> durationBuckets = DEFAULT_DURATION_BUCKETS;
   private List<Double> cacheTierBuckets = DEFAULT_CACHE_TIER_BUCKETS;
@@ -115,6 +135,93 @@ public final class PerfTracerBuilder {
     this.maxErrorTypes = positive(maxErrorTypes, "maxErrorTypes");
     return this;
   }
+
+  /**
+   * Sets the bound on distinct cache tier names per scope (over all caches); further tiers fold
+   * into {@code _overflow} on the cache metrics.
+   */
+  public PerfTracerBuilder setMaxCacheTiers(int maxCacheTiers) {
+    this.maxCacheTiers = positive(maxCacheTiers, "maxCacheTiers");
+    return this;
+  }
+
+  /**
+   * Sets the bound on the attribute sets of any one PerfTrace instrument per scope (at least
+   * 10). {@code perftrace.operation.duration} folds combinations beyond it into {@code
+   * perftrace.operation.name=_overflow} with the outcome kept ({@code error.type=_OTHER} for
+   * errors, no declared metric attributes); for the other instruments {@link #build()} checks
+   * that the product of their attribute bounds fits.
+   */
+  public PerfTracerBuilder setMaxSeriesPerInstrument(int maxSeriesPerInstrument) {
+    if (maxSeriesPerInstrument < 10) {
+      throw new IllegalArgumentException(
+          "maxSeriesPerInstrument must be at least 10, was " + maxSeriesPerInstrument);
+    }
+    this.maxSeriesPerInstrument = maxSeriesPerInstrument;
+    return this;
+  }
+
+  /**
+   * Declares a low-cardinality metric attribute (a tenant tier, an HTTP method, a region) that
+   * operations may set with {@link Operation#setMetricAttribute} or {@link
+   * OperationBuilder#setMetricAttribute}; it goes on {@code perftrace.operation.duration} and the
+   * span. At most {@code maxValues} distinct values per scope are kept; further values fold into
+   * {@code _overflow}. Keys PerfTrace itself uses are refused: the correlation ID and every other
+   * {@link PerfAttributes} key, {@code error.type}, {@code code.function.name}, and any key
+   * starting with {@code perftrace.} or {@code otel.}. At most {@value #MAX_METRIC_ATTRIBUTES}
+   * keys.
+   *
+   * @throws IllegalArgumentException naming {@code metricAttributeKey} or {@code maxValues}
+   */
+  public PerfTracerBuilder addMetricAttribute(String metricAttributeKey, int maxValues) {
+    requireNonNull(metricAttributeKey, "metricAttributeKey");
+    String key = metricAttributeKey;
+    if (key.isBlank() || !key.equals(key.strip())) {
+      throw new IllegalArgumentException(
+          "metricAttributeKey must not be blank or have surrounding spaces, was '" + key + "'");
+    }
+    for (int i = 0; i < key.length(); i++) {
+      if (Character.isISOControl(key.charAt(i))) {
+        throw new IllegalArgumentException(
+            "metricAttributeKey must not contain control characters");
+      }
+    }
+    if (RESERVED_KEYS.contains(key) || key.startsWith("perftrace.") || key.startsWith("otel.")) {
+      throw new IllegalArgumentException(
+          "metricAttributeKey '"
+              + key
+              + "' is reserved: PerfTrace itself uses it (the correlation ID never becomes a"
+              + " metric attribute)");
+    }
+    if (metricAttributes.containsKey(key)) {
+      throw new IllegalArgumentException("metricAttributeKey '" + key + "' is declared twice");
+    }
+    if (metricAttributes.size() == MAX_METRIC_ATTRIBUTES) {
+      throw new IllegalArgumentException(
+          "metricAttributeKey '" + key + "': at most " + MAX_METRIC_ATTRIBUTES + " keys");
+    }
+    metricAttributes.put(key, positive(maxValues, "maxValues"));
+    return this;
+  }
+
+  private static final java.util.Set<String> RESERVED_KEYS =
+      java.util.Set.of(
+          PerfAttributes.OPERATION_NAME.getKey(),
+          PerfAttributes.OPERATION_OUTCOME.getKey(),
+          PerfAttributes.ERROR_TYPE.getKey(),
+          PerfAttributes.NETWORK_IO_DIRECTION.getKey(),
+          PerfAttributes.TRANSFER_SOURCE.getKey(),
+          PerfAttributes.CACHE_NAME.getKey(),
+          PerfAttributes.CACHE_TIER.getKey(),
+          PerfAttributes.CACHE_RESULT.getKey(),
+          PerfAttributes.CACHE_SERVED_BY.getKey(),
+          PerfAttributes.REASON.getKey(),
+          PerfAttributes.CORRELATION_ID.getKey(),
+          PerfAttributes.BYTES_RECEIVED.getKey(),
+          PerfAttributes.BYTES_SENT.getKey(),
+          PerfAttributes.CACHE_HITS.getKey(),
+          PerfAttributes.CACHE_MISSES.getKey(),
+          "code.function.name");
 
   /** Sets the maximum length of operation, source, cache and tier names (8 to 1024). */
   public PerfTracerBuilder setMaxNameLength(int maxNameLength) {
@@ -217,8 +324,28 @@ public final class PerfTracerBuilder {
     return this;
   }
 
-  /** Builds the tracer. */
+  /**
+   * Builds the tracer. Checks that the worst case of every instrument whose attributes are all
+   * bounded (the product of the bounds, each with its {@code _overflow} value) fits in {@code
+   * maxSeriesPerInstrument}, and throws {@link IllegalArgumentException} naming the bound that
+   * does not.
+   */
   public PerfTracer build() {
+    long max = maxSeriesPerInstrument;
+    requireFits("maxOperations", maxOperations + 1L, "perftrace.operation.active", max);
+    requireFits("maxSources", 2L * (maxSources + 1L), "perftrace.transfer.io and .size", max);
+    requireFits(
+        "maxCaches and maxCacheTiers",
+        2L * (maxCaches + 1L) * (maxCacheTiers + 1L),
+        "perftrace.cache.requests and .tier.duration",
+        max);
+    requireFits(
+        "maxCaches and maxCacheTiers",
+        (maxCaches + 1L) * (maxCacheTiers + 2L),
+        "perftrace.cache.lookups",
+        max);
+    List<TracerConfig.MetricAttribute> declared = new ArrayList<>();
+    metricAttributes.forEach((k, v) -> declared.add(new TracerConfig.MetricAttribute(k, v)));
     return new DefaultPerfTracer(
         openTelemetry,
         new TracerConfig(
@@ -228,6 +355,8 @@ public final class PerfTracerBuilder {
             maxSources,
             maxCaches,
             maxErrorTypes,
+            maxCacheTiers,
+            maxSeriesPerInstrument,
             maxNameLength,
             durationBuckets,
             cacheTierBuckets,
@@ -235,7 +364,22 @@ public final class PerfTracerBuilder {
             ticker,
             mdcEnabled,
             mdcKey,
-            errorClassifier));
+            errorClassifier,
+            List.copyOf(declared)));
+  }
+
+  private static void requireFits(String bounds, long worstCase, String instrument, long max) {
+    if (worstCase > max) {
+      throw new IllegalArgumentException(
+          bounds
+              + " allow "
+              + worstCase
+              + " attribute sets on "
+              + instrument
+              + ", more than maxSeriesPerInstrument ("
+              + max
+              + "); lower them or raise maxSeriesPerInstrument");
+    }
   }
 
   private static int positive(int value, String name) {

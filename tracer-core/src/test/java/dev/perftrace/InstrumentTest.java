@@ -81,17 +81,20 @@ class InstrumentTest {
 
   @Test
   void instrument_methodBeyondTheNameBoundCountsOverflowOnEveryCall() throws IOException {
-    PerfTracer bounded = telemetry.builder().setMaxOperations(1).build();
-    bounded.run("taken", () -> {});
-    Store store = bounded.instrument(Store.class, new RealStore());
+    // bounds are per scope: a scope of its own, on an SDK of its own
+    try (TestTelemetry own = new TestTelemetry()) {
+      PerfTracer bounded = own.builder().setMaxOperations(1).build();
+      bounded.run("taken", () -> {});
+      Store store = bounded.instrument(Store.class, new RealStore());
 
-    store.get("a");
-    store.get("b");
+      store.get("a");
+      store.get("b");
 
-    assertThat(telemetry.histogram("perftrace.operation.duration", outcome("_overflow", "success"))
-            .getCount())
-        .isEqualTo(2);
-    assertThat(telemetry.rejected("cardinality_overflow")).isEqualTo(2);
+      assertThat(own.histogram("perftrace.operation.duration", outcome("_overflow", "success"))
+              .getCount())
+          .isEqualTo(2);
+      assertThat(own.rejected("cardinality_overflow")).isEqualTo(2);
+    }
   }
 
   @Test

@@ -54,6 +54,7 @@ class OperationTest {
         .isEqualTo(
             Attributes.builder()
                 .put(PerfAttributes.OPERATION_NAME, "store.get")
+                .put(PerfAttributes.OPERATION_OUTCOME, "success")
                 .put("key", "k1")
                 .put("size", 42L)
                 .build()

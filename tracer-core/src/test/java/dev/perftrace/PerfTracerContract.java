@@ -159,6 +159,25 @@ abstract class PerfTracerContract {
   }
 
   @Test
+  void setMetricAttribute_badOrUndeclaredInputNeverThrows() {
+    assertThatCode(
+            () -> {
+              try (Operation op =
+                  tracer()
+                      .operation("op")
+                      .setMetricAttribute(null, "v")
+                      .setMetricAttribute("undeclared", null)
+                      .setMetricAttribute("undeclared", "v")
+                      .start()) {
+                op.setMetricAttribute(null, null)
+                    .setMetricAttribute("undeclared", "v")
+                    .setMetricAttribute("undeclared", " ");
+              }
+            })
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void operationBuilder_withBadInputNeverThrows() {
     assertThatCode(
             () -> {

@@ -44,7 +44,7 @@ class RejectionLoggingTest {
   }
 
   @Test
-  void reject_logsEachReasonOncePerTracer() {
+  void reject_logsEachReasonOncePerScope() {
     PerfTracer tracer = telemetry.tracer();
     tracer.recordBytes(Direction.IN, "peer", -1);
     tracer.recordBytes(Direction.IN, "peer", -2);
@@ -60,11 +60,21 @@ class RejectionLoggingTest {
   }
 
   @Test
-  void reject_logsAgainForAnotherTracer() {
+  void reject_anotherTracerOfTheSameScope_doesNotLogAgain() {
     telemetry.tracer().recordBytes(Direction.IN, "peer", -1);
     telemetry.tracer().recordBytes(Direction.IN, "peer", -1);
 
+    assertThat(messages).hasSize(1);
+    assertThat(telemetry.rejected("bytes_negative")).isEqualTo(2);
+  }
+
+  @Test
+  void reject_logsAgainForAnotherScope() {
+    telemetry.tracer().recordBytes(Direction.IN, "peer", -1);
+    PerfTracer.create(telemetry.sdk, "other.scope").recordBytes(Direction.IN, "peer", -1);
+
     assertThat(messages).hasSize(2);
+    assertThat(messages.get(1)).contains("'other.scope'").contains("(bytes_negative)");
   }
 
   @Test

@@ -201,9 +201,10 @@ public class OperationBenchmark {
 
   /**
    * The same work with the raw OpenTelemetry API: span with the operation name and the
-   * correlation ID from baggage, made current; up-down counter +1/-1 outside the span (no
-   * exemplar for an in-flight count); duration recorded with precomputed attributes and the
-   * span's context (for exemplars).
+   * correlation ID from baggage, made current, and the outcome attribute set at end (PerfTrace
+   * sets {@code perftrace.operation.outcome} on every span since issue 9); up-down counter +1/-1
+   * outside the span (no exemplar for an in-flight count); duration recorded with precomputed
+   * attributes and the span's context (for exemplars).
    */
   @Benchmark
   public void rawOpenTelemetry(Request request) {
@@ -227,6 +228,7 @@ public class OperationBenchmark {
         // the operation's body
       } finally {
         long elapsed = System.nanoTime() - start;
+        span.setAttribute(PerfAttributes.OPERATION_OUTCOME, "success"); // as PerfTrace at end
         span.end();
         rawDuration.record(elapsed / 1e9, rawSuccessAttributes, context);
         rawActive.add(-1, rawActiveAttributes);

@@ -152,6 +152,7 @@ public class UnsampledOperationBenchmark {
         // the operation's body
       } finally {
         long elapsed = System.nanoTime() - start;
+        span.setAttribute(PerfAttributes.OPERATION_OUTCOME, "success"); // as PerfTrace at end
         span.end();
         rawDuration.record(elapsed / 1e9, rawSuccessAttributes, context);
         rawActive.add(-1, rawActiveAttributes);

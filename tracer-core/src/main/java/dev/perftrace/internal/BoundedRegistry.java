@@ -86,6 +86,12 @@ final class BoundedRegistry<D> {
     return overflow;
   }
 
+  /** Runs {@code action} on every interned descriptor, the overflow descriptor last. */
+  void forEach(java.util.function.Consumer<? super D> action) {
+    byName.values().forEach(action);
+    action.accept(overflow);
+  }
+
   /** Returns the number of interned names. */
   int size() {
     return byName.size();

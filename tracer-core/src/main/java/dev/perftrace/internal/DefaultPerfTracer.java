@@ -66,44 +66,46 @@ public final class DefaultPerfTracer implements PerfTracer {
   final Instruments instruments;
   final Ticker ticker;
   final Rejections rejections;
+  /** What every tracer of this scope on this OpenTelemetry instance shares. */
+  final ScopeTelemetry scope;
   private final TracerConfig config;
   private final Names names;
   private final BoundedRegistry<OperationDescriptor> operations;
   private final BoundedRegistry<SourceDescriptor> sources;
   private final BoundedRegistry<String> cacheNames;
+  private final BoundedRegistry<String> cacheTiers;
   private final BoundedRegistry<String> errorTypes;
+  /** Declared metric attribute keys of this tracer, and their (scope-shared) value registries. */
+  private final String[] metricKeys;
+  private final AttributeKey<?>[] metricAttributeKeys;
+  private final List<BoundedRegistry<String>> metricValues;
   private final ConcurrentHashMap<String, TieredCacheImpl> caches = new ConcurrentHashMap<>();
   private final Mdc mdc;
 
   /** Creates the tracer from validated configuration. */
   public DefaultPerfTracer(OpenTelemetry openTelemetry, TracerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.instruments =
-        new Instruments(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
+    this.scope = ScopeTelemetry.of(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
+    this.instruments = scope.instruments;
     this.ticker = config.ticker();
     this.propagator = propagatorOf(openTelemetry);
-    this.rejections = new Rejections(instruments.rejected, config.scopeName());
-    this.names = new Names(config.maxNameLength(), rejections);
-    this.operations =
-        new BoundedRegistry<>(
-            config.maxOperations(),
-            name -> new OperationDescriptor(this, name),
-            names,
-            rejections,
-            "operation name");
-    this.sources =
-        new BoundedRegistry<>(
-            config.maxSources(), SourceDescriptor::new, names, rejections, "transfer source");
-    this.cacheNames =
-        new BoundedRegistry<>(config.maxCaches(), n -> n, names, rejections, "cache name");
-    this.errorTypes =
-        new BoundedRegistry<>(
-            config.maxErrorTypes(),
-            // overflow is the semantic conventions' _OTHER, not _overflow
-            n -> PerfAttributes.OVERFLOW_VALUE.equals(n) ? PerfAttributes.ERROR_TYPE_OTHER : n,
-            names,
-            rejections,
-            "error type");
+    this.rejections = scope.rejections;
+    this.names = scope.names;
+    this.operations = scope.operations;
+    this.sources = scope.sources;
+    this.cacheNames = scope.cacheNames;
+    this.cacheTiers = scope.cacheTiers;
+    this.errorTypes = scope.errorTypes;
+    List<TracerConfig.MetricAttribute> declared = config.metricAttributes();
+    this.metricKeys = new String[declared.size()];
+    this.metricAttributeKeys = new AttributeKey<?>[declared.size()];
+    this.metricValues = new ArrayList<>(declared.size());
+    for (int i = 0; i < declared.size(); i++) {
+      TracerConfig.MetricAttribute attribute = declared.get(i);
+      metricKeys[i] = attribute.key();
+      metricAttributeKeys[i] = AttributeKey.stringKey(attribute.key());
+      metricValues.add(scope.metricValues(attribute.key(), attribute.maxValues()));
+    }
     this.mdc = Mdc.create(config.mdcEnabled(), config.mdcKey());
   }
 
@@ -190,7 +192,12 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (options != null) {
         options.applyTo(builder);
       }
-      return new OperationImpl(descriptor, builder.startSpan(), parent, before, startNanos, attach);
+      OperationImpl operation =
+          new OperationImpl(this, descriptor, builder.startSpan(), parent, before, startNanos, attach);
+      if (options != null) {
+        options.applyMetricAttributes(operation);
+      }
+      return operation;
     } catch (RuntimeException e) {
       rejections.internalError(e);
       return null;
@@ -217,7 +224,7 @@ public final class DefaultPerfTracer implements PerfTracer {
   @Override
   public Operation currentOperation() {
     OperationImpl current = OperationImpl.current(Context.current());
-    return current == null || current.descriptor().owner != this
+    return current == null || current.owner != this
         ? NoopPerfTracer.INSTANCE.start(null)
         : current;
   }
@@ -440,18 +447,54 @@ public final class DefaultPerfTracer implements PerfTracer {
       }
       Attributes attributes;
       if (error == null) {
-        attributes = descriptor.success;
+        attributes = descriptor.success();
       } else {
         Throwable cause = unwrap(error);
         attributes =
             cause instanceof CancellationException
-                ? descriptor.cancelled
-                : isError(cause) ? descriptor.error(errorType(cause)) : descriptor.success;
+                ? descriptor.cancelled()
+                : isError(cause) ? descriptor.error(errorType(cause)) : descriptor.success();
       }
       instruments.operationDuration.record(seconds(duration), attributes);
     } catch (RuntimeException e) {
       rejections.internalError(e);
     }
+  }
+
+  // ---- declared metric attributes -------------------------------------------------------------
+
+  /** Returns the index of a declared metric attribute key, or -1 after counting the rejection. */
+  int metricKeyIndex(String key) {
+    String[] keys = metricKeys;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    rejections.reject(
+        Reason.METRIC_ATTRIBUTE_UNDECLARED,
+        "metric attribute '"
+            + key
+            + "' was not declared with PerfTracerBuilder.addMetricAttribute; dropped");
+    return -1;
+  }
+
+  int metricKeyCount() {
+    return metricKeys.length;
+  }
+
+  AttributeKey<?> metricAttributeKey(int index) {
+    return metricAttributeKeys[index];
+  }
+
+  /** Sanitizes a metric attribute value for the span, or null when blank (counted). */
+  String sanitizeMetricValue(int index, String value) {
+    return names.sanitize(value, "value of " + metricKeys[index]);
+  }
+
+  /** Returns the bounded value of a sanitized value ({@code _overflow} beyond the bound). */
+  String boundMetricValue(int index, String sanitized) {
+    return metricValues.get(index).resolve(sanitized);
   }
 
   /** Returns the bounded {@code error.type} value of {@code error}. */
@@ -526,9 +569,9 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   void recordTransfer(Direction direction, SourceDescriptor source, long bytes, Context context) {
     try {
-      Attributes attributes = source.attributes(direction);
-      instruments.transferIo.add(bytes, attributes, context);
-      instruments.transferSize.record(bytes, attributes, context);
+      Series series = source.series(direction);
+      series.add(bytes);
+      instruments.transferSize.record(bytes, series.attributes, context);
       OperationImpl operation = OperationImpl.current(context);
       if (operation != null) {
         if (direction == Direction.IN) {
@@ -573,7 +616,13 @@ public final class DefaultPerfTracer implements PerfTracer {
     if (existing != null && existing.descriptor().tiers.equals(tierList)) {
       return existing;
     }
-    TieredCacheImpl created = new TieredCacheImpl(this, new CacheDescriptor(name, tierList));
+    // tier names are bounded per scope too: further ones fold into _overflow on the metrics
+    List<String> metricTiers = new ArrayList<>(tierList.size());
+    for (String tier : tierList) {
+      metricTiers.add(cacheTiers.resolve(tier));
+    }
+    TieredCacheImpl created =
+        new TieredCacheImpl(this, new CacheDescriptor(scope, name, tierList, metricTiers));
     if (!PerfAttributes.OVERFLOW_VALUE.equals(name)) {
       caches.putIfAbsent(name, created);
     }
@@ -593,8 +642,25 @@ public final class DefaultPerfTracer implements PerfTracer {
       return null;
     }
     String id = baggage.getEntryValue(PerfAttributes.CORRELATION_BAGGAGE_KEY);
-    return CorrelationIds.isValid(id) ? id : null;
+    if (id == null) {
+      return null;
+    }
+    if (id == lastValidId) {
+      return id; // the request's ID, validated at its first operation
+    }
+    if (!CorrelationIds.isValid(id)) {
+      return null;
+    }
+    lastValidId = id;
+    return id;
   }
+
+  /**
+   * The last correlation ID found valid: nested and repeated operations of one request skip
+   * validating it again. A racy cache on purpose (Strings are immutable and safely published; a
+   * miss only validates again).
+   */
+  private static String lastValidId;
 
   @Override
   public CorrelationScope correlate() {

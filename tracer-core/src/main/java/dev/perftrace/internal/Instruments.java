@@ -4,30 +4,28 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterBuilder;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
 
 /**
- * The OpenTelemetry tracer and instruments of one PerfTrace tracer, named as in {@code
- * docs/telemetry.md}. Internal: not API.
+ * The OpenTelemetry tracer and instruments of one PerfTrace scope, named as in {@code
+ * docs/telemetry.md}. The histograms and the rejection counter are synchronous SDK instruments
+ * (the duration histogram keeps exemplars); the in-flight, byte and cache counters are observable
+ * instruments reading the scope's striped {@link Series} at collection, so recording them costs
+ * a {@code LongAdder} add instead of an SDK call. Internal: not API.
  *
  * <p>Thread safety: immutable; the instruments are thread-safe.
  */
 final class Instruments {
   final Tracer tracer;
   final DoubleHistogram operationDuration;
-  final LongUpDownCounter operationActive;
-  final LongCounter transferIo;
   final LongHistogram transferSize;
-  final LongCounter cacheRequests;
-  final LongCounter cacheLookups;
   final DoubleHistogram cacheTierDuration;
   final LongCounter rejected;
 
-  Instruments(OpenTelemetry openTelemetry, TracerConfig config) {
+  Instruments(OpenTelemetry openTelemetry, TracerConfig config, ScopeTelemetry scope) {
     TracerBuilder tracerBuilder = openTelemetry.tracerBuilder(config.scopeName());
     MeterBuilder meterBuilder = openTelemetry.meterBuilder(config.scopeName());
     if (config.scopeVersion() != null) {
@@ -43,18 +41,16 @@ final class Instruments {
             .setUnit("s")
             .setExplicitBucketBoundariesAdvice(config.durationBuckets())
             .build();
-    operationActive =
-        meter
-            .upDownCounterBuilder("perftrace.operation.active")
-            .setDescription("PerfTrace operations in flight.")
-            .setUnit("{operation}")
-            .build();
-    transferIo =
-        meter
-            .counterBuilder("perftrace.transfer.io")
-            .setDescription("Bytes transferred, by direction and source.")
-            .setUnit("By")
-            .build();
+    meter
+        .upDownCounterBuilder("perftrace.operation.active")
+        .setDescription("PerfTrace operations in flight.")
+        .setUnit("{operation}")
+        .buildWithCallback(scope::observeActive);
+    meter
+        .counterBuilder("perftrace.transfer.io")
+        .setDescription("Bytes transferred, by direction and source.")
+        .setUnit("By")
+        .buildWithCallback(scope::observeTransfers);
     transferSize =
         meter
             .histogramBuilder("perftrace.transfer.size")
@@ -63,18 +59,16 @@ final class Instruments {
             .ofLongs()
             .setExplicitBucketBoundariesAdvice(config.sizeBuckets())
             .build();
-    cacheRequests =
-        meter
-            .counterBuilder("perftrace.cache.requests")
-            .setDescription("Cache tier requests, by cache, tier and result.")
-            .setUnit("{request}")
-            .build();
-    cacheLookups =
-        meter
-            .counterBuilder("perftrace.cache.lookups")
-            .setDescription("Cache lookups, by the tier that served them.")
-            .setUnit("{lookup}")
-            .build();
+    meter
+        .counterBuilder("perftrace.cache.requests")
+        .setDescription("Cache tier requests, by cache, tier and result.")
+        .setUnit("{request}")
+        .buildWithCallback(scope::observeCacheRequests);
+    meter
+        .counterBuilder("perftrace.cache.lookups")
+        .setDescription("Cache lookups, by the tier that served them.")
+        .setUnit("{lookup}")
+        .buildWithCallback(scope::observeCacheLookups);
     cacheTierDuration =
         meter
             .histogramBuilder("perftrace.cache.tier.duration")

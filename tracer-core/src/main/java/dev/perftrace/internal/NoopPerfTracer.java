@@ -79,6 +79,11 @@ public final class NoopPerfTracer implements PerfTracer {
     }
 
     @Override
+    public dev.perftrace.OperationBuilder setMetricAttribute(String key, String value) {
+      return this;
+    }
+
+    @Override
     public dev.perftrace.OperationBuilder addLink(
         io.opentelemetry.api.trace.SpanContext spanContext) {
       return this;
@@ -233,6 +238,11 @@ public final class NoopPerfTracer implements PerfTracer {
 
     @Override
     public Operation setAttribute(String key, long value) {
+      return this;
+    }
+
+    @Override
+    public Operation setMetricAttribute(String key, String value) {
       return this;
     }
 

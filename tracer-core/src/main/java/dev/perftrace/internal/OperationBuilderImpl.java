@@ -24,6 +24,8 @@ final class OperationBuilderImpl implements OperationBuilder {
   private AttributesBuilder attributes;
   private List<SpanContext> links;
   private Context parent;
+  /** Declared metric attributes, key then value, applied to the operation once started. */
+  private List<String> metricAttributes;
 
   OperationBuilderImpl(DefaultPerfTracer owner, String operationName) {
     this.owner = owner;
@@ -60,6 +62,28 @@ final class OperationBuilderImpl implements OperationBuilder {
       attributes().put(key, value);
     }
     return this;
+  }
+
+  @Override
+  public OperationBuilder setMetricAttribute(String key, String value) {
+    if (!rejectNull(key, "setMetricAttribute key")
+        && !rejectNull(value, "setMetricAttribute value")) {
+      if (metricAttributes == null) {
+        metricAttributes = new ArrayList<>(4);
+      }
+      metricAttributes.add(key);
+      metricAttributes.add(value);
+    }
+    return this;
+  }
+
+  /** Sets the declared metric attributes on the started operation (validated there). */
+  void applyMetricAttributes(Operation operation) {
+    if (metricAttributes != null) {
+      for (int i = 0; i < metricAttributes.size(); i += 2) {
+        operation.setMetricAttribute(metricAttributes.get(i), metricAttributes.get(i + 1));
+      }
+    }
   }
 
   private AttributesBuilder attributes() {

@@ -2,7 +2,9 @@ package dev.perftrace.internal;
 
 import dev.perftrace.Operation;
 import dev.perftrace.PerfAttributes;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -21,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * while it was current. Internal: not API.
  *
  * <p>Layout: seven references, one {@code long} and the header make 48 bytes with compressed
- * oops: the context current at start is kept to restore it even when scopes were closed out of
- * order, next to the parent (the same object unless given explicitly). The operation's own
- * context is not kept: {@link #close()} finds it current, and the async paths capture it at
- * {@link #detach()} and hand it to {@link #finish}.
+ * oops, plus the 24-byte {@link OperationContext} holding the parent, the span and this
+ * operation (which is the operation's context itself with OpenTelemetry's own context
+ * implementation: one object instead of two contexts and two arrays). The context current at
+ * start is kept to restore it even when scopes were closed out of order.
  *
  * <p>Thread safety: every method may be called from any thread ({@link #finish} runs once);
  * {@link #close()} and {@link #detach()} restore a context only on the starting thread (see
@@ -45,6 +47,18 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
   }
 
+  /**
+   * Marks an operation made current without keeping the storage's scope ({@link
+   * OperationContext#SCOPELESS}); closing it does nothing, so {@link ScopeStack#restore} makes
+   * the earlier context current directly.
+   */
+  private static final Scope ATTACHED = () -> {};
+
+  @SuppressWarnings("MustBeClosedChecker") // restored by ScopeStack.restore, see ATTACHED
+  private static void attachScopeless(Context context) {
+    context.makeCurrent();
+  }
+
   /** The operation in its context, next to (never instead of) its SDK span. */
   static final ContextKey<OperationImpl> KEY = ContextKey.named("perftrace-operation");
 
@@ -54,11 +68,12 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   /** Marker in {@link #state} once the operation has ended. */
   private static final Throwable ENDED = new CancellationException();
 
+  /** The tracer that started it (ticker, error classifier, declared metric attributes). */
+  final DefaultPerfTracer owner;
   private final OperationDescriptor descriptor;
-  private final Span span;
   private final long startNanos;
-  /** The operation's parent context (the current one unless given explicitly). */
-  private final Context parent;
+  /** The parent context (the current one unless given explicitly), the span and this. */
+  private final OperationContext own;
   /** The context current at start, restored at close. */
   private final Context before;
   private Scope scope;
@@ -79,28 +94,28 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
    * nothing to undo). The in-flight count goes up last, once nothing else can fail.
    */
   OperationImpl(
+      DefaultPerfTracer owner,
       OperationDescriptor descriptor,
       Span span,
       Context parent,
       Context before,
       long startNanos,
       boolean attach) {
-    DefaultPerfTracer owner = descriptor.owner;
+    this.owner = owner;
     this.descriptor = descriptor;
-    this.span = span;
-    this.parent = parent;
+    this.own = new OperationContext(parent, span, this);
     this.before = before;
     this.startNanos = startNanos;
     if (attach) {
-      this.scope = context().makeCurrent();
+      if (OperationContext.SCOPELESS) {
+        attachScopeless(own);
+        this.scope = ATTACHED;
+      } else {
+        this.scope = context().makeCurrent();
+      }
       ScopeStack.current().push(this);
     }
-    try {
-      // no exemplar for the in-flight count: record it outside the span's context
-      owner.instruments.operationActive.add(1, descriptor.nameOnly, Context.root());
-    } catch (RuntimeException e) {
-      owner.rejections.internalError(e);
-    }
+    descriptor.active.add(1); // read by perftrace.operation.active at collection
   }
 
   /**
@@ -112,11 +127,14 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     if (operation == null) {
       return null;
     }
+    if (context == operation.own) {
+      return operation; // the operation's own context: its span is current by construction
+    }
     Span current = Span.fromContext(context);
+    Span span = operation.own.span;
     // identity under the SDK; under the Java agent's context bridge the current span is a fresh
     // wrapper of the same span, so compare identities
-    return current == operation.span
-            || current.getSpanContext().equals(operation.span.getSpanContext())
+    return current == span || current.getSpanContext().equals(span.getSpanContext())
         ? operation
         : null;
   }
@@ -131,8 +149,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
 
   @Override
   public void fail(Throwable thrown) {
-    DefaultPerfTracer owner = descriptor.owner;
-    if (thrown == null) {
+        if (thrown == null) {
       owner.rejections.reject(Reason.ARGUMENT_NULL, "Operation.fail(null)");
       return;
     }
@@ -155,7 +172,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     if (state != null) {
       return;
     }
-    STATE.compareAndSet(this, null, new TypedError(descriptor.owner.spanErrorType(errorType)));
+    STATE.compareAndSet(this, null, new TypedError(owner.spanErrorType(errorType)));
   }
 
   /** Marks the operation cancelled (outcome {@code cancelled}, span status left unset). */
@@ -170,7 +187,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   @Override
   public OperationImpl setAttribute(String key, String value) {
     if (key != null && !ended()) {
-      span.setAttribute(key, value);
+      own.span.setAttribute(key, value);
     }
     return this;
   }
@@ -179,19 +196,46 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   @Override
   public OperationImpl setAttribute(String key, long value) {
     if (key != null && !ended()) {
-      span.setAttribute(key, value);
+      own.span.setAttribute(key, value);
+    }
+    return this;
+  }
+
+  @Override
+  public Operation setMetricAttribute(String key, String value) {
+    if (key == null || value == null) {
+      owner.rejections.reject(
+          Reason.ARGUMENT_NULL, "Operation.setMetricAttribute key or value is null");
+      return this;
+    }
+    if (ended()) {
+      return this;
+    }
+    try {
+      int index = owner.metricKeyIndex(key);
+      if (index < 0) {
+        return this;
+      }
+      String clean = owner.sanitizeMetricValue(index, value);
+      if (clean == null) {
+        return this;
+      }
+      totals().setMetricValue(index, owner.boundMetricValue(index, clean), owner.metricKeyCount());
+      own.span.setAttribute(key, clean);
+    } catch (RuntimeException e) {
+      owner.rejections.internalError(e);
     }
     return this;
   }
 
   @Override
   public Span span() {
-    return span;
+    return own.span;
   }
 
   @Override
   public String toString() {
-    return "PerfTrace operation " + descriptor.name + " " + span;
+    return "PerfTrace operation " + descriptor.name + " " + own.span;
   }
 
   // ---- totals ---------------------------------------------------------------------------------
@@ -218,7 +262,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   }
 
   private void saturated() {
-    descriptor.owner.rejections.reject(
+    owner.rejections.reject(
         Reason.BYTES_OVERFLOW,
         "byte total of operation '" + descriptor.name + "' passed Long.MAX_VALUE");
   }
@@ -238,7 +282,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
     if (!ScopeStack.current().remove(this)) {
       if (ended) {
-        descriptor.owner.rejections.reject(
+        owner.rejections.reject(
             Reason.CLOSE_FOREIGN_THREAD,
             "operation '"
                 + descriptor.name
@@ -254,7 +298,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
 
   /** The operation's own context: the parent with its span and this operation. */
   private Context context() {
-    return parent.with(span).with(KEY, this);
+    return OperationContext.ENABLED ? own : own.parent.with(own.span).with(KEY, this);
   }
 
   @Override
@@ -265,7 +309,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     try {
       return context().makeCurrent();
     } catch (RuntimeException e) {
-      descriptor.owner.rejections.internalError(e);
+      owner.rejections.internalError(e);
       return Scope.noop();
     }
   }
@@ -309,9 +353,9 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
         return false;
       }
     } while (!STATE.compareAndSet(this, outcome, ENDED));
-    DefaultPerfTracer owner = descriptor.owner;
-    // each step on its own: a throwing Ticker or span processor must not skip the others (the
+        // each step on its own: a throwing Ticker or span processor must not skip the others (the
     // in-flight count above all)
+    Span span = own.span;
     long elapsed = -1;
     try {
       elapsed = Math.max(0, owner.ticker.read() - startNanos);
@@ -328,6 +372,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
           span.setAttribute(PerfAttributes.ERROR_TYPE, outcome.getClass().getName());
         }
       }
+      span.setAttribute(PerfAttributes.OPERATION_OUTCOME, outcomeValue(outcome));
       Totals t = totals;
       if (t != null) {
         t.setOn(span);
@@ -339,30 +384,70 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     try {
       if (elapsed >= 0) {
         Attributes attributes;
-        if (outcome == null) {
-          attributes = descriptor.success;
+        String errorType = null;
+        if (outcome != null && outcome != CANCELLED) {
+          errorType =
+              outcome instanceof TypedError
+                  ? owner.metricErrorType(((TypedError) outcome).type)
+                  : owner.errorType(outcome);
+        }
+        Totals t = totals;
+        String[] values = t == null ? null : t.metricValues();
+        if (values != null) {
+          attributes = withMetricAttributes(outcome, errorType, values);
+        } else if (outcome == null) {
+          attributes = descriptor.success();
         } else if (outcome == CANCELLED) {
-          attributes = descriptor.cancelled;
-        } else if (outcome instanceof TypedError) {
-          attributes = descriptor.error(owner.metricErrorType(((TypedError) outcome).type));
+          attributes = descriptor.cancelled();
         } else {
-          attributes = descriptor.error(owner.errorType(outcome));
+          attributes = descriptor.error(errorType);
         }
         Context recordContext =
             context != null && context.get(KEY) == this
                 ? context
-                : Context.root().with(span).with(KEY, this);
+                : OperationContext.ENABLED
+                    ? new OperationContext(Context.root(), span, this)
+                    : Context.root().with(span).with(KEY, this);
         owner.instruments.operationDuration.record(elapsed / 1e9, attributes, recordContext);
       }
     } catch (RuntimeException e) {
       owner.rejections.internalError(e);
     }
-    try {
-      owner.instruments.operationActive.add(-1, descriptor.nameOnly, Context.root());
-    } catch (RuntimeException e) {
-      owner.rejections.internalError(e);
-    }
+    descriptor.active.add(-1);
     return true;
+  }
+
+  private static String outcomeValue(Throwable outcome) {
+    return outcome == null
+        ? OperationDescriptor.SUCCESS
+        : outcome == CANCELLED ? OperationDescriptor.CANCELLED : OperationDescriptor.ERROR;
+  }
+
+  /**
+   * The duration attributes with the declared metric attributes set on this operation, admitted
+   * by the scope's series budget or folded into the outcome's fold set.
+   */
+  private Attributes withMetricAttributes(Throwable outcome, String errorType, String[] values) {
+    AttributesBuilder builder =
+        Attributes.builder()
+            .put(PerfAttributes.OPERATION_NAME, descriptor.name)
+            .put(PerfAttributes.OPERATION_OUTCOME, outcomeValue(outcome));
+    if (errorType != null) {
+      builder.put(PerfAttributes.ERROR_TYPE, errorType);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        @SuppressWarnings("unchecked")
+        AttributeKey<String> key = (AttributeKey<String>) owner.metricAttributeKey(i);
+        builder.put(key, values[i]);
+      }
+    }
+    ScopeTelemetry scope = descriptor.scope;
+    Attributes fold =
+        outcome == null
+            ? scope.durationFoldSuccess
+            : outcome == CANCELLED ? scope.durationFoldCancelled : scope.durationFoldError;
+    return scope.durationSeries.admit(builder.build(), fold);
   }
 
   /** An outcome given as an error type without an exception; never thrown, no stack trace. */
@@ -384,6 +469,20 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     static final int MISSES = 3;
 
     private final AtomicLongArray values = new AtomicLongArray(4);
+    /** Bounded values of the declared metric attributes, by declaration index; lazily made. */
+    private String[] metricValues;
+
+    synchronized void setMetricValue(int index, String value, int count) {
+      if (metricValues == null) {
+        metricValues = new String[count];
+      }
+      metricValues[index] = value;
+    }
+
+    /** A copy of the values set, or null when none was. */
+    synchronized String[] metricValues() {
+      return metricValues == null ? null : metricValues.clone();
+    }
 
     void add(int index, long delta) {
       values.addAndGet(index, delta);

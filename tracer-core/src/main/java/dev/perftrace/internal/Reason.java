@@ -33,7 +33,9 @@ public enum Reason {
   /** A required argument was null; dropped. */
   ARGUMENT_NULL("argument_null"),
   /** {@code Operation.close()} on a thread that did not start it; ended, context not restored. */
-  CLOSE_FOREIGN_THREAD("close_foreign_thread");
+  CLOSE_FOREIGN_THREAD("close_foreign_thread"),
+  /** A metric attribute key the tracer's builder did not declare; dropped. */
+  METRIC_ATTRIBUTE_UNDECLARED("metric_attribute_undeclared");
 
   private final String value;
   private final Attributes attributes;

@@ -57,7 +57,7 @@ final class TieredCacheImpl implements TieredCache {
       for (int i = 0; i < descriptor.tiers.size(); i++) {
         request(i, false, context);
       }
-      owner.instruments.cacheLookups.add(1, descriptor.servedByNone, context);
+      descriptor.servedByNone.add(1);
       return;
     }
     int index = index(servingTier);
@@ -68,7 +68,7 @@ final class TieredCacheImpl implements TieredCache {
       request(i, false, context);
     }
     request(index, true, context);
-    owner.instruments.cacheLookups.add(1, descriptor.servedBy[index], context);
+    descriptor.servedBy[index].add(1);
   }
 
   @Override
@@ -111,8 +111,7 @@ final class TieredCacheImpl implements TieredCache {
   }
 
   void request(int index, boolean hit, Context context) {
-    owner.instruments.cacheRequests.add(
-        1, hit ? descriptor.hit[index] : descriptor.miss[index], context);
+    (hit ? descriptor.hitRequests[index] : descriptor.missRequests[index]).add(1);
     OperationImpl operation = OperationImpl.current(context);
     if (operation != null) {
       operation.addCache(hit);
@@ -171,10 +170,7 @@ final class TieredCacheImpl implements TieredCache {
       }
       closed = true;
       try {
-        owner.instruments.cacheLookups.add(
-            1,
-            servedBy < 0 ? descriptor.servedByNone : descriptor.servedBy[servedBy],
-            context);
+        (servedBy < 0 ? descriptor.servedByNone : descriptor.servedBy[servedBy]).add(1);
       } catch (RuntimeException e) {
         owner.rejections.internalError(e);
       }

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param scopeVersion may be null
  * @param errorClassifier true when a thrown exception is a failure (default: always)
+ * @param metricAttributes declared low-cardinality metric attribute keys, in declaration order
  */
 public record TracerConfig(
     String scopeName,
@@ -16,6 +17,8 @@ public record TracerConfig(
     int maxSources,
     int maxCaches,
     int maxErrorTypes,
+    int maxCacheTiers,
+    int maxSeriesPerInstrument,
     int maxNameLength,
     List<Double> durationBuckets,
     List<Double> cacheTierBuckets,
@@ -23,4 +26,14 @@ public record TracerConfig(
     Ticker ticker,
     boolean mdcEnabled,
     String mdcKey,
-    java.util.function.Predicate<? super Throwable> errorClassifier) {}
+    java.util.function.Predicate<? super Throwable> errorClassifier,
+    List<TracerConfig.MetricAttribute> metricAttributes) {
+
+  /**
+   * A declared metric attribute. Immutable.
+   *
+   * @param key the attribute key
+   * @param maxValues bound on its distinct values per scope
+   */
+  public record MetricAttribute(String key, int maxValues) {}
+}
