@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perftrace.CorrelationScope;
 import dev.perftrace.PerfAttributes;
 import dev.perftrace.PerfTracer;
+import dev.perftrace.testing.ClosedPort;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -287,8 +289,20 @@ class ContentStoreTest {
 
   @Test
   void get_peerDown_failsWithRemoteMissAndConnectError() {
-    peerA.close();
+    // the peer is down: a loopback port this test holds, refusing connections (a closed server's
+    // port could be taken by another process before the store connects)
+    try (ClosedPort down = ClosedPort.open()) {
+      store.close();
+      store =
+          ContentStore.builder(telemetry.sdk, disk)
+              .setName("store-1")
+              .addPeer(RemotePeer.of("peer-a", URI.create(down.httpUrl() + "/")))
+              .build();
+      getFromADownPeer();
+    }
+  }
 
+  private void getFromADownPeer() {
     assertThatThrownBy(() -> store.get("k1"))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessage("fetch of 'k1' from peer-a failed")
