@@ -120,7 +120,8 @@ class MetricConverterTest {
         converter.convert(List.of(histogram(DoubleExemplarData.create(
             Attributes.empty(), 1L, SpanContext.getInvalid(), 0.5))));
 
-    assertThat(families.get(0).samples).allMatch(s -> s.exemplar == null);
+    assertThat(families).hasSize(1);
+    assertThat(families.get(0).samples).hasSize(4).allMatch(s -> s.exemplar == null);
   }
 
   @Test
