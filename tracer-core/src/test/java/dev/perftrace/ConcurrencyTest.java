@@ -82,6 +82,7 @@ class ConcurrencyTest {
             PerfAttributes.CACHE_RESULT, "miss");
     assertThat(telemetry.sum("perftrace.cache.requests", memoryMiss)).isEqualTo(total);
     assertThat(telemetry.sumPoints("perftrace.operation.active"))
+        .hasSize(10)
         .allSatisfy(p -> assertThat(p.getValue()).isZero());
     List<SpanData> spans = telemetry.spans();
     assertThat(spans).hasSize(total);

@@ -85,6 +85,10 @@ class CorrelationTest {
       tracer.cache("c", "memory").recordHit("memory");
     }
 
+    assertThat(telemetry.metrics())
+        .extracting(io.opentelemetry.sdk.metrics.data.MetricData::getName)
+        .contains("perftrace.operation.duration", "perftrace.transfer.io",
+            "perftrace.transfer.size", "perftrace.cache.requests");
     telemetry.metrics().forEach(
         metric ->
             metric.getData().getPoints().forEach(

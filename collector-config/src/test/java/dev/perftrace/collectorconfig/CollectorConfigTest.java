@@ -122,6 +122,7 @@ class CollectorConfigTest {
   @ValueSource(strings = {"agent.yaml", "gateway.yaml", "replay.yaml"})
   void pipelines_startWithMemoryLimiter(String file) {
     Map<String, Object> config = config(file);
+    assertThat(pipelines(config)).containsOnlyKeys("traces", "metrics");
 
     pipelines(config)
         .forEach(
@@ -136,6 +137,7 @@ class CollectorConfigTest {
   @Test
   void agent_pipelines_endWithBatch() {
     Map<String, Object> config = config("agent.yaml");
+    assertThat(pipelines(config)).containsOnlyKeys("traces", "metrics");
 
     pipelines(config)
         .forEach(

@@ -48,6 +48,7 @@ class ComposeFileTest {
                 images.put(name, String.valueOf(ConfigFiles.asMap(body, name).get("image"))));
 
     assertThat(images)
+        .containsOnlyKeys("otel-collector", "otel-gateway", "jaeger", "prometheus", "grafana")
         .allSatisfy(
             (name, image) ->
                 assertThat(image)

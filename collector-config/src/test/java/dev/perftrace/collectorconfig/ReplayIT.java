@@ -94,20 +94,24 @@ class ReplayIT {
     assertThat(Files.readAllLines(file)).anyMatch(l -> l.contains("\"resourceSpans\""));
 
     try (RunningStack stack = RunningStack.start()) {
-      Map<String, String> env = new LinkedHashMap<>();
-      int health = PrometheusServer.freePort();
-      env.put("PERFTRACE_REPLAY_FILES", tempDir + "/perftrace-otlp.jsonl*");
-      env.put("PERFTRACE_REPLAY_TARGET", "127.0.0.1:" + stack.otlpGrpcPort);
-      env.put("PERFTRACE_REPLAY_HEALTH_ENDPOINT", "127.0.0.1:" + health);
-      env.put("PERFTRACE_REPLAY_TELEMETRY_HOST", "127.0.0.1");
-      env.put("PERFTRACE_REPLAY_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
       try (BackendProcess replay =
           BackendProcess.start(
               "otelcol-perftrace-gateway",
               collector,
               ConfigFiles.resolve("otelcol/replay.yaml"),
-              env,
-              URI.create("http://127.0.0.1:" + health + "/"))) {
+              () -> {
+                Map<String, String> env = new LinkedHashMap<>();
+                int health = PrometheusServer.freePort();
+                env.put("PERFTRACE_REPLAY_FILES", tempDir + "/perftrace-otlp.jsonl*");
+                env.put("PERFTRACE_REPLAY_TARGET", "127.0.0.1:" + stack.otlpGrpcPort);
+                env.put("PERFTRACE_REPLAY_HEALTH_ENDPOINT", "127.0.0.1:" + health);
+                env.put("PERFTRACE_REPLAY_TELEMETRY_HOST", "127.0.0.1");
+                env.put(
+                    "PERFTRACE_REPLAY_TELEMETRY_PORT",
+                    Integer.toString(PrometheusServer.freePort()));
+                return new BackendProcess.Launch(
+                    env, URI.create("http://127.0.0.1:" + health + "/"));
+              })) {
         assertEveryTraceInJaeger(stack, ids);
         assertThat(replay.isAlive()).isTrue();
       }

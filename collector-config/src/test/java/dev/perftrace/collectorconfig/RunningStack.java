@@ -49,54 +49,73 @@ final class RunningStack implements AutoCloseable {
     this.collectorPrometheusPort = collectorPrometheusPort;
   }
 
-  static BackendProcess startJaeger(int queryPort, int otlpGrpcPort) {
-    Map<String, String> env = new LinkedHashMap<>();
-    int health = PrometheusServer.freePort();
-    env.put("PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + otlpGrpcPort);
-    env.put("PERFTRACE_JAEGER_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
-    env.put("PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT", "127.0.0.1:" + queryPort);
-    env.put("PERFTRACE_JAEGER_QUERY_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
-    env.put("PERFTRACE_JAEGER_HEALTH_ENDPOINT", "127.0.0.1:" + health);
-    env.put("PERFTRACE_JAEGER_TELEMETRY_HOST", "127.0.0.1");
-    env.put("PERFTRACE_JAEGER_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+  /**
+   * Starts Jaeger; its ports are found free and chosen afresh when a start fails on "address
+   * already in use" (Jaeger cannot bind port 0 and report it; BackendProcess retries).
+   */
+  static BackendProcess startJaeger() {
     return BackendProcess.start(
         "jaeger",
         Backends.requireJaeger(),
         ConfigFiles.resolve("jaeger/config.yaml"),
-        env,
-        URI.create("http://127.0.0.1:" + health + "/status"));
+        () -> {
+          Map<String, String> env = new LinkedHashMap<>();
+          int health = PrometheusServer.freePort();
+          env.put("PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_JAEGER_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put(
+              "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put(
+              "PERFTRACE_JAEGER_QUERY_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_JAEGER_HEALTH_ENDPOINT", "127.0.0.1:" + health);
+          env.put("PERFTRACE_JAEGER_TELEMETRY_HOST", "127.0.0.1");
+          env.put("PERFTRACE_JAEGER_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+          return new BackendProcess.Launch(
+              env, URI.create("http://127.0.0.1:" + health + "/status"));
+        });
   }
 
-  static BackendProcess startAgent(
-      int otlpGrpcPort, int otlpHttpPort, int prometheusPort, String jaegerOtlpEndpoint) {
-    Map<String, String> env = new LinkedHashMap<>();
-    int health = PrometheusServer.freePort();
-    env.put("PERFTRACE_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + otlpGrpcPort);
-    env.put("PERFTRACE_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + otlpHttpPort);
-    env.put("PERFTRACE_JAEGER_OTLP_ENDPOINT", jaegerOtlpEndpoint);
-    env.put("PERFTRACE_PROMETHEUS_ENDPOINT", "127.0.0.1:" + prometheusPort);
-    env.put("PERFTRACE_HEALTH_ENDPOINT", "127.0.0.1:" + health);
-    env.put("PERFTRACE_TELEMETRY_HOST", "127.0.0.1");
-    env.put("PERFTRACE_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+  /**
+   * Starts otelcol-perftrace with the shipped agent.yaml exporting traces to {@code
+   * jaegerOtlpEndpoint}; ports as for {@link #startJaeger()}.
+   */
+  static BackendProcess startAgent(String jaegerOtlpEndpoint) {
     return BackendProcess.start(
         "otelcol-perftrace",
         Backends.requireCollector(),
         ConfigFiles.resolve("otelcol/agent.yaml"),
-        env,
-        URI.create("http://127.0.0.1:" + health + "/"));
+        () -> {
+          Map<String, String> env = new LinkedHashMap<>();
+          int health = PrometheusServer.freePort();
+          env.put("PERFTRACE_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_JAEGER_OTLP_ENDPOINT", jaegerOtlpEndpoint);
+          env.put("PERFTRACE_PROMETHEUS_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_HEALTH_ENDPOINT", "127.0.0.1:" + health);
+          env.put("PERFTRACE_TELEMETRY_HOST", "127.0.0.1");
+          env.put("PERFTRACE_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+          return new BackendProcess.Launch(env, URI.create("http://127.0.0.1:" + health + "/"));
+        });
+  }
+
+  static int port(BackendProcess backend, String variable) {
+    String address = backend.environment().get(variable);
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   static RunningStack start() {
     Backends.requireCollector();
-    int query = PrometheusServer.freePort();
-    int jaegerOtlp = PrometheusServer.freePort();
-    BackendProcess jaeger = startJaeger(query, jaegerOtlp);
+    BackendProcess jaeger = startJaeger();
     try {
-      int grpc = PrometheusServer.freePort();
-      int httpPort = PrometheusServer.freePort();
-      int prom = PrometheusServer.freePort();
-      BackendProcess collector = startAgent(grpc, httpPort, prom, "127.0.0.1:" + jaegerOtlp);
-      return new RunningStack(jaeger, collector, query, grpc, httpPort, prom);
+      BackendProcess collector =
+          startAgent(jaeger.environment().get("PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT"));
+      return new RunningStack(
+          jaeger,
+          collector,
+          port(jaeger, "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT"),
+          port(collector, "PERFTRACE_OTLP_GRPC_ENDPOINT"),
+          port(collector, "PERFTRACE_OTLP_HTTP_ENDPOINT"),
+          port(collector, "PERFTRACE_PROMETHEUS_ENDPOINT"));
     } catch (RuntimeException | AssertionError e) {
       jaeger.close();
       throw e;

@@ -39,21 +39,22 @@ class ScaleOutIT {
 
   @TempDir Path tempDir;
 
-  static BackendProcess startGateway(int otlpGrpcPort, List<String> downstreams) {
-    Map<String, String> env = new LinkedHashMap<>();
-    int health = PrometheusServer.freePort();
-    env.put("PERFTRACE_GATEWAY_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + otlpGrpcPort);
-    env.put("PERFTRACE_GATEWAY_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
-    env.put("PERFTRACE_GATEWAY_HEALTH_ENDPOINT", "127.0.0.1:" + health);
-    env.put("PERFTRACE_GATEWAY_TELEMETRY_HOST", "127.0.0.1");
-    env.put("PERFTRACE_GATEWAY_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+  static BackendProcess startGateway(List<String> downstreams) {
     String hostnames = String.join(", ", downstreams);
     return BackendProcess.start(
         "otelcol-perftrace-gateway",
         Backends.requireGatewayCollector(),
         ConfigFiles.resolve("otelcol/gateway.yaml"),
-        env,
-        URI.create("http://127.0.0.1:" + health + "/"),
+        () -> {
+          Map<String, String> env = new LinkedHashMap<>();
+          int health = PrometheusServer.freePort();
+          env.put("PERFTRACE_GATEWAY_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_GATEWAY_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort());
+          env.put("PERFTRACE_GATEWAY_HEALTH_ENDPOINT", "127.0.0.1:" + health);
+          env.put("PERFTRACE_GATEWAY_TELEMETRY_HOST", "127.0.0.1");
+          env.put("PERFTRACE_GATEWAY_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort()));
+          return new BackendProcess.Launch(env, URI.create("http://127.0.0.1:" + health + "/"));
+        },
         "--config=yaml:exporters::loadbalancing/traces::resolver: {dns: null, static: {hostnames: ["
             + hostnames
             + "]}}",
@@ -65,18 +66,19 @@ class ScaleOutIT {
   @Test
   void gateway_sendsEveryTraceWholeToOneJaeger_andSpreadsTracesOverBoth() throws Exception {
     Backends.requireGatewayCollector();
-    int query1 = PrometheusServer.freePort();
-    int otlp1 = PrometheusServer.freePort();
-    int query2 = PrometheusServer.freePort();
-    int otlp2 = PrometheusServer.freePort();
-    int gatewayGrpc = PrometheusServer.freePort();
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> traceIdByCorrelation = new TreeMap<>();
 
-    try (BackendProcess jaeger1 = RunningStack.startJaeger(query1, otlp1);
-        BackendProcess jaeger2 = RunningStack.startJaeger(query2, otlp2);
+    try (BackendProcess jaeger1 = RunningStack.startJaeger();
+        BackendProcess jaeger2 = RunningStack.startJaeger();
         BackendProcess gateway =
-            startGateway(gatewayGrpc, List.of("127.0.0.1:" + otlp1, "127.0.0.1:" + otlp2))) {
+            startGateway(
+                List.of(
+                    jaeger1.environment().get("PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT"),
+                    jaeger2.environment().get("PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT")))) {
+      int gatewayGrpc = RunningStack.port(gateway, "PERFTRACE_GATEWAY_OTLP_GRPC_ENDPOINT");
+      int query1 = RunningStack.port(jaeger1, "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT");
+      int query2 = RunningStack.port(jaeger2, "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT");
       try (PerfTraceSdk sdk =
           PerfTraceSdk.builder()
               .setServiceName(SERVICE)

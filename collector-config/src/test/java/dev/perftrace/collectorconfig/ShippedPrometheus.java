@@ -27,6 +27,32 @@ final class ShippedPrometheus {
         .start();
   }
 
+  /**
+   * Like {@link #start(String)} with only the shipped scrape job {@code jobName} kept (its
+   * settings, {@code honor_labels} included, unchanged), scraping {@code target}.
+   */
+  static PrometheusServer startJob(String jobName, String target) {
+    Map<String, Object> config = new Yaml().load(testConfig(target));
+    List<Object> kept = new ArrayList<>();
+    for (Object job : ConfigFiles.asList(config.get("scrape_configs"), "scrape_configs")) {
+      if (jobName.equals(ConfigFiles.asMap(job, "job").get("job_name"))) {
+        kept.add(job);
+      }
+    }
+    if (kept.size() != 1) {
+      throw new IllegalArgumentException("no scrape job " + jobName + " in prometheus.yml");
+    }
+    config.put("scrape_configs", kept);
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return PrometheusServer.builder()
+        .configYaml(new Yaml(options).dump(config))
+        .flags(
+            ComposeFileTest.strings(
+                ComposeFileTest.service("prometheus").get("command"), "prometheus command"))
+        .start();
+  }
+
   /** The shipped configuration with targets, rule file paths and intervals changed. */
   static String testConfig(String target) {
     Map<String, Object> config = ConfigFiles.yaml(ConfigFiles.prometheusConfig());

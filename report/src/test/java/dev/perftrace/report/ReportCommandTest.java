@@ -2,6 +2,7 @@ package dev.perftrace.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perftrace.testing.ClosedPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -91,10 +92,14 @@ class ReportCommandTest {
 
   @Test
   void execute_unreachableSource_exitsOne() {
-    Run run = run("--scrape", "http://127.0.0.1:" + ClosedPort.find() + "/metrics");
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.err()).startsWith("perftrace-report: cannot read http://127.0.0.1:");
-    assertThat(run.out()).isEmpty();
+    try (ClosedPort closed = ClosedPort.open()) {
+      String url = closed.httpUrl() + "/metrics";
+      Run run = run("--scrape", url);
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err()).startsWith("perftrace-report: cannot read " + url + ": ");
+      assertThat(run.err().lines()).hasSize(1);
+      assertThat(run.out()).isEmpty();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perftrace.testing.BackendProcess;
 import dev.perftrace.testing.Backends;
+import dev.perftrace.testing.ClosedPort;
 import dev.perftrace.testing.Poll;
 import dev.perftrace.testing.PrometheusServer;
 import java.net.URI;
@@ -43,9 +44,8 @@ class ReportJaegerIT {
 
   @BeforeAll
   static void startJaegerWithKnownTraces() throws Exception {
-    int queryPort = PrometheusServer.freePort();
-    int otlpHttp = PrometheusServer.freePort();
-    int health = PrometheusServer.freePort();
+    // Jaeger cannot bind port 0 and report it: ports found free are passed in, chosen afresh
+    // when a start fails on "address already in use" (BackendProcess retries).
     jaeger =
         BackendProcess.start(
             "jaeger",
@@ -53,16 +53,28 @@ class ReportJaegerIT {
             Path.of(System.getProperty("basedir", "."))
                 .resolve("../collector-config/jaeger/config.yaml")
                 .normalize(),
-            Map.of(
-                "PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort(),
-                "PERFTRACE_JAEGER_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + otlpHttp,
-                "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT", "127.0.0.1:" + queryPort,
-                "PERFTRACE_JAEGER_QUERY_GRPC_ENDPOINT", "127.0.0.1:" + PrometheusServer.freePort(),
-                "PERFTRACE_JAEGER_HEALTH_ENDPOINT", "127.0.0.1:" + health,
-                "PERFTRACE_JAEGER_TELEMETRY_HOST", "127.0.0.1",
-                "PERFTRACE_JAEGER_TELEMETRY_PORT", Integer.toString(PrometheusServer.freePort())),
-            URI.create("http://127.0.0.1:" + health + "/status"));
-    query = URI.create("http://127.0.0.1:" + queryPort);
+            () -> {
+              int health = PrometheusServer.freePort();
+              return new BackendProcess.Launch(
+                  Map.of(
+                      "PERFTRACE_JAEGER_OTLP_GRPC_ENDPOINT",
+                      "127.0.0.1:" + PrometheusServer.freePort(),
+                      "PERFTRACE_JAEGER_OTLP_HTTP_ENDPOINT",
+                      "127.0.0.1:" + PrometheusServer.freePort(),
+                      "PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT",
+                      "127.0.0.1:" + PrometheusServer.freePort(),
+                      "PERFTRACE_JAEGER_QUERY_GRPC_ENDPOINT",
+                      "127.0.0.1:" + PrometheusServer.freePort(),
+                      "PERFTRACE_JAEGER_HEALTH_ENDPOINT", "127.0.0.1:" + health,
+                      "PERFTRACE_JAEGER_TELEMETRY_HOST", "127.0.0.1",
+                      "PERFTRACE_JAEGER_TELEMETRY_PORT",
+                      Integer.toString(PrometheusServer.freePort())),
+                  URI.create("http://127.0.0.1:" + health + "/status"));
+            });
+    String queryAddress = jaeger.environment().get("PERFTRACE_JAEGER_QUERY_HTTP_ENDPOINT");
+    String otlpAddress = jaeger.environment().get("PERFTRACE_JAEGER_OTLP_HTTP_ENDPOINT");
+    int otlpHttp = Integer.parseInt(otlpAddress.substring(otlpAddress.lastIndexOf(':') + 1));
+    query = URI.create("http://" + queryAddress);
 
     // Trace A (REQ_A): http.get 100 ms > cache.lookup (+5 ms, 10 ms, 1 hit 2 misses),
     //                  http.get > db.query (backend, +20 ms, 50 ms, error IOException).
@@ -253,8 +265,12 @@ class ReportJaegerIT {
 
   @Test
   void unreachableJaeger_oneLineAndExitOne() {
-    String url = "http://127.0.0.1:" + ClosedPort.find();
-    ReportCommandTest.Run run = ReportCommandTest.run("--jaeger", url, "--correlation-id", REQ_A);
+    ReportCommandTest.Run run;
+    String url;
+    try (ClosedPort closed = ClosedPort.open()) {
+      url = closed.httpUrl();
+      run = ReportCommandTest.run("--jaeger", url, "--correlation-id", REQ_A);
+    }
 
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).isEmpty();

@@ -2,12 +2,21 @@ package dev.perftrace.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perftrace.testing.ClosedPort;
 import org.junit.jupiter.api.Test;
 
 /** Usage errors of the {@code --jaeger} options (exit 2, nothing contacted). */
 class ReportJaegerOptionsTest {
 
-  private static final String URL = "http://127.0.0.1:" + ClosedPort.find();
+  /** Held (refusing connections) for the whole class: nothing may be contacted anyway. */
+  private static final ClosedPort CLOSED = ClosedPort.open();
+
+  private static final String URL = CLOSED.httpUrl();
+
+  @org.junit.jupiter.api.AfterAll
+  static void releasePort() {
+    CLOSED.close();
+  }
 
   @Test
   void jaegerWithoutCorrelationIdOrPatterns_isUsageError() {

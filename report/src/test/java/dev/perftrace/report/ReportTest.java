@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perftrace.testing.ClosedPort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -175,9 +176,11 @@ class ReportTest {
 
   @Test
   void fromScrape_unreachableEndpoint_throwsUncheckedIoNamingTheUri() {
-    URI closed = URI.create("http://127.0.0.1:" + ClosedPort.find() + "/metrics");
-    assertThatThrownBy(() -> Report.fromScrape(closed))
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessageStartingWith("cannot read " + closed);
+    try (ClosedPort port = ClosedPort.open()) {
+      URI closed = URI.create(port.httpUrl() + "/metrics");
+      assertThatThrownBy(() -> Report.fromScrape(closed))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageStartingWith("cannot read " + closed + ": ");
+    }
   }
 }

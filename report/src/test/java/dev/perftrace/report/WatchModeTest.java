@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perftrace.report.ReportCommandTest.FakeTicker;
 import dev.perftrace.report.ReportCommandTest.Run;
+import dev.perftrace.testing.ClosedPort;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,10 +105,12 @@ class WatchModeTest {
   @Test
   void watch_firstReadFails_exitsOne() {
     FakeTicker ticker = new FakeTicker();
-    Run run =
-        ReportCommandTest.run(
-            ticker, 3, "--scrape", "http://127.0.0.1:" + ClosedPort.find() + "/metrics",
-            "--watch", "2s");
+    Run run;
+    try (ClosedPort closed = ClosedPort.open()) {
+      run =
+          ReportCommandTest.run(
+              ticker, 3, "--scrape", closed.httpUrl() + "/metrics", "--watch", "2s");
+    }
     assertThat(run.code()).isEqualTo(1);
     assertThat(ticker.sleeps).isEmpty();
   }

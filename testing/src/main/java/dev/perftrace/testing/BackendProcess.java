@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A back-end process (the PerfTrace collector or Jaeger) started by a test with a configuration
@@ -24,9 +25,17 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} once.
  *
  * <p>Ports are chosen by the test ({@code PrometheusServer.freePort()}) and passed in, because
- * neither the collector nor Jaeger reports the port it bound when given port 0.
+ * neither the collector nor Jaeger reports the port it bound when given port 0. A port found free
+ * can be taken by another process before the back-end binds it, so {@link #start(String, Path,
+ * Path, Supplier)} chooses the ports afresh and starts again (up to {@value #BIND_ATTEMPTS}
+ * attempts) when the process exits reporting {@code address already in use}.
  */
 public final class BackendProcess implements AutoCloseable {
+
+  /** How often {@link #start(String, Path, Path, Supplier)} tries when a port was taken. */
+  public static final int BIND_ATTEMPTS = 3;
+
+  private static final String ADDRESS_IN_USE = "address already in use";
 
   private final String name;
   private final Process process;
@@ -71,6 +80,43 @@ public final class BackendProcess implements AutoCloseable {
 
   /** The exit code and combined stdout/stderr of a finished command. */
   public record Result(int exitCode, String output) {}
+
+  /** What one start attempt uses: the extra environment (every address) and the health URI. */
+  public record Launch(Map<String, String> environment, URI healthUri) {
+    /** Checks and copies its arguments. */
+    public Launch {
+      environment = Map.copyOf(requireNonNull(environment, "environment"));
+      requireNonNull(healthUri, "healthUri");
+    }
+  }
+
+  /**
+   * Starts the back-end like {@link #start(String, Path, Path, Map, URI)} with the environment and
+   * health URI {@code launch} gives; when the process exits because an address was already in use
+   * (another process took a port between its choice and the bind), asks {@code launch} for fresh
+   * ports and starts again, up to {@value #BIND_ATTEMPTS} attempts in all. {@code extraArgs}
+   * follow {@code --config=<config>} as in {@link #start(String, Path, Path, Map, URI, String...)}.
+   */
+  public static BackendProcess start(
+      String name, Path binary, Path config, Supplier<Launch> launch, String... extraArgs) {
+    requireNonNull(launch, "launch");
+    for (int attempt = 1; ; attempt++) {
+      Launch chosen = requireNonNull(launch.get(), "launch.get()");
+      try {
+        return start(name, binary, config, chosen.environment(), chosen.healthUri(), extraArgs);
+      } catch (AssertionError e) {
+        if (attempt >= BIND_ATTEMPTS || !isAddressInUse(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Returns whether a start failure was a bind on a port another process had taken. */
+  static boolean isAddressInUse(AssertionError startFailure) {
+    String message = startFailure.getMessage();
+    return message != null && message.contains(" exited:\n") && message.contains(ADDRESS_IN_USE);
+  }
 
   /**
    * Starts {@code binary --config=<config>} with {@code environment} added, and waits (30 s)

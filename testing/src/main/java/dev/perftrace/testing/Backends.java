@@ -2,7 +2,7 @@ package dev.perftrace.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Map;
 
 /**
  * Finds the back-end binaries that {@code scripts/build-backends.sh} builds from Go modules: the
@@ -50,7 +50,15 @@ public final class Backends {
   }
 
   private static Path require(String name) {
-    Path binary = directory().resolve("bin").resolve(name);
+    return require(name, directory(), System.getenv());
+  }
+
+  /**
+   * Returns {@code <directory>/bin/<name>}, failing (when {@code environment} has {@code CI=true})
+   * or skipping when it is not an executable file. Package-private for the test kit's own tests.
+   */
+  static Path require(String name, Path directory, Map<String, String> environment) {
+    Path binary = directory.resolve("bin").resolve(name);
     if (Files.isExecutable(binary)) {
       return binary;
     }
@@ -61,10 +69,7 @@ public final class Backends {
             + " needed; set "
             + DIR_VARIABLE
             + " to use another cache directory)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new AssertionError(message + " [CI=true: failing instead of skipping]");
-    }
-    Assumptions.abort(message);
+    ExternalBinaries.failUnderCiElseSkip(message, environment);
     throw new AssertionError("unreachable");
   }
 }

@@ -3,6 +3,7 @@ package dev.perftrace.testing;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
@@ -19,7 +20,16 @@ public final class ExternalBinaries {
 
   /** Returns the path of {@code name} on the {@code PATH}, failing or skipping when absent. */
   public static Path require(String name, String debianPackage) {
-    Optional<Path> found = find(name);
+    return require(name, debianPackage, System.getenv());
+  }
+
+  /**
+   * Like {@link #require(String, String)}, reading {@code PATH} and {@code CI} from {@code
+   * environment} instead of the process environment (so the test kit's own tests can exercise
+   * both branches).
+   */
+  public static Path require(String name, String debianPackage, Map<String, String> environment) {
+    Optional<Path> found = find(name, environment.get("PATH"));
     if (found.isPresent()) {
       return found.get();
     }
@@ -29,16 +39,32 @@ public final class ExternalBinaries {
             + "' is not on the PATH; install it with `apt-get install --no-install-recommends "
             + debianPackage
             + "` (bash .ci/run does)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    failUnderCiElseSkip(message, environment);
+    throw new AssertionError("unreachable");
+  }
+
+  /** Returns whether {@code environment} says this is a CI run ({@code CI=true}, any case). */
+  public static boolean isCi(Map<String, String> environment) {
+    return "true".equalsIgnoreCase(environment.get("CI"));
+  }
+
+  /**
+   * Throws {@link AssertionError} (under {@code CI=true}) or aborts the test (JUnit's {@code
+   * TestAbortedException}, a skip) with {@code message}; never returns.
+   */
+  static void failUnderCiElseSkip(String message, Map<String, String> environment) {
+    if (isCi(environment)) {
       throw new AssertionError(message + " [CI=true: failing instead of skipping]");
     }
     Assumptions.abort(message);
-    throw new AssertionError("unreachable");
   }
 
   /** Returns the path of {@code name} on the {@code PATH}, if any. */
   public static Optional<Path> find(String name) {
-    String path = System.getenv("PATH");
+    return find(name, System.getenv("PATH"));
+  }
+
+  private static Optional<Path> find(String name, String path) {
     if (path == null) {
       return Optional.empty();
     }

@@ -184,7 +184,13 @@ public final class PrometheusServer implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** Returns a free TCP port on the loopback interface. */
+  /**
+   * Returns a loopback TCP port that was free a moment ago. Only for external binaries that cannot
+   * bind port 0 and report it (prometheus, otelcol, jaeger): another process may take the port
+   * before the binary binds it, so starters retry on {@code address already in use} ({@link
+   * BackendProcess#start(String, Path, Path, java.util.function.Supplier)}, {@link
+   * Builder#start()}). Java servers in tests bind port 0 themselves and read the port back.
+   */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
@@ -312,53 +318,70 @@ public final class PrometheusServer implements AutoCloseable {
         config.append("]\n");
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, configYaml != null ? configYaml : config);
-        Path log = dir.resolve("prometheus.log");
-        int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(binary.toString());
-        command.add("--config.file=" + configFile);
-        command.add("--storage.tsdb.path=" + dir.resolve("data"));
-        command.add("--web.listen-address=127.0.0.1:" + port);
-        for (String flag : flags) {
-          if (!flag.startsWith("--config.file=")
-              && !flag.startsWith("--storage.tsdb.path=")
-              && !flag.startsWith("--web.listen-address=")) {
-            command.add(flag);
-          }
-        }
-        if (nativeHistograms) {
-          command.add("--enable-feature=native-histograms");
-        }
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        PrometheusServer server = new PrometheusServer(process, dir, log, port);
-        try {
-          Poll.until(
-              "prometheus to become ready on port " + port + " (log: " + log + ")",
-              Duration.ofSeconds(30),
-              () -> {
-                if (!process.isAlive()) {
-                  throw new AssertionError("prometheus exited:\n" + server.log());
-                }
-                HttpResponse<Void> r =
-                    server.http.send(
-                        HttpRequest.newBuilder(URI.create(server.uri() + "/-/ready"))
-                            .timeout(Duration.ofSeconds(2))
-                            .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return r.statusCode() == 200;
-              });
-        } catch (RuntimeException | AssertionError e) {
-          server.close();
-          throw e;
-        }
-        return server;
+        return startRetryingBind(binary, dir, configFile, 1);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    /**
+     * Starts prometheus on a port found free. Prometheus cannot be told to bind port 0 and report
+     * it, so another process may take the port first: when prometheus exits saying the address
+     * is in use, start again on a fresh port (up to {@value BackendProcess#BIND_ATTEMPTS} times).
+     */
+    private PrometheusServer startRetryingBind(
+        Path binary, Path dir, Path configFile, int attempt) throws IOException {
+      Path log = dir.resolve("prometheus-" + attempt + ".log");
+      int port = freePort();
+      List<String> command = new ArrayList<>();
+      command.add(binary.toString());
+      command.add("--config.file=" + configFile);
+      command.add("--storage.tsdb.path=" + dir.resolve("data"));
+      command.add("--web.listen-address=127.0.0.1:" + port);
+      for (String flag : flags) {
+        if (!flag.startsWith("--config.file=")
+            && !flag.startsWith("--storage.tsdb.path=")
+            && !flag.startsWith("--web.listen-address=")) {
+          command.add(flag);
+        }
+      }
+      if (nativeHistograms) {
+        command.add("--enable-feature=native-histograms");
+      }
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      PrometheusServer server = new PrometheusServer(process, dir, log, port);
+      try {
+        Poll.until(
+            "prometheus to become ready on port " + port + " (log: " + log + ")",
+            Duration.ofSeconds(30),
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("prometheus exited:\n" + server.log());
+              }
+              HttpResponse<Void> r =
+                  server.http.send(
+                      HttpRequest.newBuilder(URI.create(server.uri() + "/-/ready"))
+                          .timeout(Duration.ofSeconds(2))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding());
+              return r.statusCode() == 200;
+            });
+      } catch (AssertionError e) {
+        if (attempt < BackendProcess.BIND_ATTEMPTS && BackendProcess.isAddressInUse(e)) {
+          ChildProcesses.stop(process);
+          return startRetryingBind(binary, dir, configFile, attempt + 1);
+        }
+        server.close();
+        throw e;
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return server;
     }
   }
 }

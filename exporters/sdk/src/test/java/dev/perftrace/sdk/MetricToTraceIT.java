@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perftrace.CorrelationScope;
 import dev.perftrace.Operation;
 import dev.perftrace.PerfTracer;
+import dev.perftrace.testing.ClosedPort;
 import dev.perftrace.testing.Poll;
 import dev.perftrace.testing.PrometheusServer;
 import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
@@ -98,6 +99,7 @@ class MetricToTraceIT {
               .start()) {
         prometheus.awaitTargetsUp(WAIT);
 
+        Map<String, String> correlationIds = new java.util.concurrent.ConcurrentHashMap<>();
         List<String> exemplarTraceIds =
             Poll.until(
                 "an exemplar on perftrace_operation_duration_seconds_bucket",
@@ -106,6 +108,8 @@ class MetricToTraceIT {
                   try (CorrelationScope request = tracer.correlate();
                       Operation op = tracer.start("store.get")) {
                     // one timed, sampled operation per poll until Prometheus stored an exemplar
+                    correlationIds.put(
+                        op.span().getSpanContext().getTraceId(), request.correlationId());
                   }
                   return traceIds(
                       prometheus.queryExemplars("perftrace_operation_duration_seconds_bucket"));
@@ -126,7 +130,10 @@ class MetricToTraceIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(span.name()).isEqualTo("store.get");
-        assertThat(span.attribute("perftrace.correlation_id")).isNotBlank();
+        assertThat(correlationIds).containsKey(exemplarTraceIds.get(0));
+        assertThat(span.attribute("perftrace.correlation_id"))
+            .matches("[0-9a-f]{32}")
+            .isEqualTo(correlationIds.get(exemplarTraceIds.get(0)));
       }
     }
   }
@@ -158,10 +165,10 @@ class MetricToTraceIT {
 
   @Test
   void collectorDown_manyOperations_callerNeverBlockedThenHealthRecovers() {
-    int port;
-    try (OtlpGrpcReceiver probe = OtlpGrpcReceiver.start()) {
-      port = probe.port();
-    }
+    // The collector is down: a loopback port this test holds, refusing connections, until the
+    // receiver takes it over, so no other process can take it meanwhile.
+    ClosedPort down = ClosedPort.open();
+    int port = down.port();
     try (PerfTraceSdk sdk =
         PerfTraceSdk.builder()
             .setPrometheusEnabled(false)
@@ -190,17 +197,19 @@ class MetricToTraceIT {
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-      assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
-      // A caller held up by the exporter would wait at least its 2 s timeout; 1 s leaves room
-      // for GC and scheduling pauses on a loaded 2-core machine (200 ms was flaky).
-      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
+      // Measured on the shared 2-core build machine at load average 19-24 (issue 14): slowest
+      // single operation 160-300 ms, total 1.8-4.1 s over five runs; those pauses are GC and
+      // scheduling. A caller held up by the exporter would wait at least its 2 s timeout, so
+      // 600 ms (twice the worst measured, under a third of the timeout) still catches it.
+      assertThat(elapsed).isLessThan(Duration.ofSeconds(8));
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(600));
       Poll.until("every span counted as dropped", WAIT,
           () -> sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).droppedTotal()
               == total);
       assertThat(sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).state())
           .isEqualTo(dev.perftrace.exporter.otlp.HealthState.DOWN);
 
-      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.takeOver(down)) {
         Poll.until(
             "a new span after the collector came back",
             WAIT,

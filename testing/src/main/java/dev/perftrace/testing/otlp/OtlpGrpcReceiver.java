@@ -106,13 +106,27 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   /**
-   * Starts a plain-text receiver on a given loopback {@code port}: for restarting a receiver where
-   * an exporter already points (a collector coming back). Use {@link #start()} otherwise.
+   * Starts a plain-text receiver on a given loopback {@code port}. Prefer {@link
+   * #takeOver(dev.perftrace.testing.ClosedPort)} for a collector coming back (a port released
+   * earlier may have been taken by another process meanwhile) and {@link #start()} otherwise.
    */
   public static OtlpGrpcReceiver start(int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be in 1..65535: " + port);
     }
+    return new OtlpGrpcReceiver(port, null, null);
+  }
+
+  /**
+   * Starts a plain-text receiver on the port {@code held} kept closed until now: the collector
+   * coming back where an exporter already points. The port stays the test's own the whole time
+   * (refusing connections while {@code held} is open), so no other process can take it while the
+   * collector is "down"; {@code held} is closed just before the receiver binds.
+   */
+  public static OtlpGrpcReceiver takeOver(dev.perftrace.testing.ClosedPort held) {
+    requireNonNull(held, "held");
+    int port = held.port();
+    held.close();
     return new OtlpGrpcReceiver(port, null, null);
   }
 

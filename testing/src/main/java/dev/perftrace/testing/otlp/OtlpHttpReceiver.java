@@ -2,6 +2,7 @@ package dev.perftrace.testing.otlp;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -29,7 +30,11 @@ import java.util.zip.GZIPInputStream;
  * A real OTLP/HTTP (protobuf) receiver for tests on the JDK's {@code com.sun.net.httpserver}: it
  * listens on an ephemeral loopback port, decodes {@code POST /v1/traces} and {@code POST
  * /v1/metrics} bodies (gzip-aware, by {@code Content-Encoding}) and keeps them for assertions. It
- * can be switched to answer 503 or to hang (see {@link ReceiverBehavior}).
+ * can be switched to answer 503 or to hang (see {@link ReceiverBehavior}). As the OTLP/HTTP
+ * specification asks of a server, a method other than {@code POST} gets 405, a {@code
+ * Content-Type} other than {@code application/x-protobuf} 415 (this receiver decodes no JSON),
+ * and a body that does not parse 400; none of them is recorded (all are counted in {@link
+ * #attempts()}).
  *
  * <p>Thread safety: safe for concurrent use; requests are recorded from server threads (at most
  * four) and read from the test thread. Accessors return snapshots.
@@ -142,6 +147,16 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     return "OtlpHttpReceiver{endpoint=" + endpoint() + "}";
   }
 
+  /** {@code application/x-protobuf}, parameters allowed, media type case-insensitive. */
+  static boolean isProtobuf(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return "application/x-protobuf".equalsIgnoreCase(type.trim());
+  }
+
   private void handle(HttpExchange exchange, boolean traces) throws IOException {
     try (exchange) {
       Map<String, String> headers = new LinkedHashMap<>();
@@ -155,6 +170,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      if (!isProtobuf(headers.get("content-type"))) {
+        exchange.sendResponseHeaders(415, -1);
         return;
       }
       ReceiverBehavior behavior = state.behavior();
@@ -177,12 +196,17 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         }
       }
       byte[] response;
-      if (traces) {
-        state.addTraces(ExportTraceServiceRequest.parseFrom(body));
-        response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-      } else {
-        state.addMetrics(ExportMetricsServiceRequest.parseFrom(body));
-        response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+      try {
+        if (traces) {
+          state.addTraces(ExportTraceServiceRequest.parseFrom(body));
+          response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+        } else {
+          state.addMetrics(ExportMetricsServiceRequest.parseFrom(body));
+          response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+        }
+      } catch (InvalidProtocolBufferException e) {
+        exchange.sendResponseHeaders(400, -1);
+        return;
       }
       exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
       exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);

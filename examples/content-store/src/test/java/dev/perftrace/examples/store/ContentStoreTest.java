@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perftrace.CorrelationScope;
 import dev.perftrace.PerfAttributes;
 import dev.perftrace.PerfTracer;
+import dev.perftrace.testing.ClosedPort;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -15,6 +16,7 @@ import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -313,8 +315,20 @@ class ContentStoreTest {
 
   @Test
   void get_peerDown_failsWithRemoteMissAndConnectError() {
-    peerA.close();
+    // the peer is down: a loopback port this test holds, refusing connections (a closed server's
+    // port could be taken by another process before the store connects)
+    try (ClosedPort down = ClosedPort.open()) {
+      store.close();
+      store =
+          ContentStore.builder(telemetry.sdk, disk)
+              .setName("store-1")
+              .addPeer(RemotePeer.of("peer-a", URI.create(down.httpUrl() + "/")))
+              .build();
+      getFromADownPeer();
+    }
+  }
 
+  private void getFromADownPeer() {
     assertThatThrownBy(() -> store.get("k1"))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessage("fetch of 'k1' from peer-a failed")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.perftrace.testing.ClosedPort;
 import dev.perftrace.testing.Poll;
 import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
 import dev.perftrace.testing.otlp.OtlpHttpReceiver;
@@ -194,10 +195,10 @@ class OtlpExportersIT {
 
   @Test
   void collectorDown_callerNeverBlockedDropsCountedHealthDown_thenRecovers() throws Exception {
-    int port;
-    try (OtlpGrpcReceiver probe = OtlpGrpcReceiver.start()) {
-      port = probe.port();
-    }
+    // The collector is down: a loopback port this test holds, refusing connections, until the
+    // receiver takes it over, so no other process can take it meanwhile.
+    ClosedPort collectorPort = ClosedPort.open();
+    int port = collectorPort.port();
     OtlpSettings settings =
         OtlpSettings.builder()
             .setEndpoint("http://127.0.0.1:" + port)
@@ -229,10 +230,12 @@ class OtlpExportersIT {
       }
       long elapsed = System.nanoTime() - start;
 
+      // Measured on the shared 2-core build machine at load average 19-24 (issue 14): slowest
+      // single call 120-280 ms, total 1.2-2.7 s over five runs; those pauses are GC and
+      // scheduling. A caller held up by the exporter would wait at least its 2 s timeout, so
+      // 600 ms (twice the worst measured, under a third of the timeout) still catches it.
       assertThat(Duration.ofNanos(elapsed)).isLessThan(Duration.ofSeconds(5));
-      // A caller held up by the exporter would wait at least its 2 s timeout; 1 s leaves room
-      // for GC and scheduling pauses on a loaded 2-core machine (200 ms was flaky).
-      assertThat(Duration.ofNanos(slowestNanos)).isLessThan(Duration.ofSeconds(1));
+      assertThat(Duration.ofNanos(slowestNanos)).isLessThan(Duration.ofMillis(600));
       ExporterHealth down =
           Poll.until(
               "every span counted as dropped",
@@ -244,11 +247,14 @@ class OtlpExportersIT {
       assertThat(down.exported()).isZero();
       assertThat(down.lastError()).isPresent();
       assertThat(down.dropped(DropReason.CIRCUIT_OPEN)).isPositive();
+      assertThat(java.util.Arrays.stream(DropReason.values()).mapToLong(down::dropped).sum())
+          .as("every drop has its reason")
+          .isEqualTo(total);
       assertThat(down.failures())
           .as("the open circuit stops hammering the dead endpoint")
           .isLessThan(40);
 
-      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.takeOver(collectorPort)) {
         Poll.until(
             "recovered span",
             WAIT,

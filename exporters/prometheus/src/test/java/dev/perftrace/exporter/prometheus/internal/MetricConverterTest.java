@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MetricConverterTest {
@@ -119,7 +120,8 @@ class MetricConverterTest {
         converter.convert(List.of(histogram(DoubleExemplarData.create(
             Attributes.empty(), 1L, SpanContext.getInvalid(), 0.5))));
 
-    assertThat(families.get(0).samples).allMatch(s -> s.exemplar == null);
+    assertThat(families).hasSize(1);
+    assertThat(families.get(0).samples).hasSize(4).allMatch(s -> s.exemplar == null);
   }
 
   @Test
@@ -267,6 +269,59 @@ class MetricConverterTest {
     assertThat(MetricConverter.valueString(List.of(1L, 2L))).isEqualTo("[1,2]");
   }
 
+  @Test
+  void convert_metricThatCannotBeConverted_leftOutWhileTheRestIsServed() {
+    MetricData broken = counter("broken", throwingPoint());
+
+    List<MetricFamilySamples> first =
+        converter.convert(List.of(counter("a", point("x", 1)), broken, counter("z", point("x", 2))));
+    List<MetricFamilySamples> second =
+        converter.convert(List.of(counter("a", point("x", 3)), broken, counter("z", point("x", 4))));
+
+    // the samples of the broken metric are left out, both neighbours are served exactly (its
+    // empty family header is not asserted: see the issue 14 report)
+    assertThat(sampleLines(text004(first)))
+        .containsExactly(
+            "a_total{k=\"x\",otel_scope_name=\"s\",} 1.0",
+            "z_total{k=\"x\",otel_scope_name=\"s\",} 2.0");
+    assertThat(sampleLines(text004(second)))
+        .containsExactly(
+            "a_total{k=\"x\",otel_scope_name=\"s\",} 3.0",
+            "z_total{k=\"x\",otel_scope_name=\"s\",} 4.0");
+    assertThat(log.count(OnceLogger.Reason.CONVERSION_FAILED)).isEqualTo(2);
+    assertThat(log.hasLogged(OnceLogger.Reason.CONVERSION_FAILED)).isTrue();
+  }
+
+  /** A point whose value getter throws, as a broken custom {@code MetricProducer} might. */
+  private static LongPointData throwingPoint() {
+    return new LongPointData() {
+      @Override
+      public long getValue() {
+        throw new IllegalStateException("broken point");
+      }
+
+      @Override
+      public long getStartEpochNanos() {
+        return 0;
+      }
+
+      @Override
+      public long getEpochNanos() {
+        return 1;
+      }
+
+      @Override
+      public Attributes getAttributes() {
+        return Attributes.of(stringKey("k"), "x");
+      }
+
+      @Override
+      public List<io.opentelemetry.sdk.metrics.data.LongExemplarData> getExemplars() {
+        return List.of();
+      }
+    };
+  }
+
   private static LongPointData point(String key, long value) {
     return LongPointData.create(0, 1, Attributes.of(stringKey("k"), key), value);
   }
@@ -291,6 +346,10 @@ class MetricConverterTest {
                     0, 1, Attributes.empty(), exemplar.getValue(), false, 0, false, 0,
                     List.of(1.0), exemplar.getValue() <= 1.0 ? List.of(1L, 0L) : List.of(0L, 1L),
                     List.of(exemplar)))));
+  }
+
+  private static List<String> sampleLines(String exposition) {
+    return exposition.lines().filter(l -> !l.startsWith("#")).collect(Collectors.toList());
   }
 
   private static String text004(List<MetricFamilySamples> families) {

@@ -2,6 +2,7 @@ package dev.perftrace.exporter.otlp.internal.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perftrace.testing.ClosedPort;
 import dev.perftrace.testing.Poll;
 import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
 import dev.perftrace.testing.otlp.ReceivedSpan;
@@ -477,9 +478,8 @@ class GrpcJavaSenderIT {
 
   @Test
   void send_inTransientFailure_resetsConnectBackoff_soTheCollectorIsReachedAtOnce() {
-    OtlpGrpcReceiver first = OtlpGrpcReceiver.start();
-    int port = first.port();
-    first.close();
+    ClosedPort down = ClosedPort.open(); // refused until the receiver takes the port over
+    int port = down.port();
     GrpcJavaSender sender =
         GrpcJavaSender.create(new TestSenderConfig("http://127.0.0.1:" + port, null, 1024));
     try {
@@ -489,7 +489,7 @@ class GrpcJavaSenderIT {
           () -> sender.channel().getState(false) == ConnectivityState.TRANSIENT_FAILURE);
       // grpc-java now waits about 1 s (0.8-1.2 s) before reconnecting; a call meanwhile would fail
       // at once with UNAVAILABLE unless the sender resets the back-off.
-      try (OtlpGrpcReceiver back = OtlpGrpcReceiver.start(port)) {
+      try (OtlpGrpcReceiver back = OtlpGrpcReceiver.takeOver(down)) {
         CompletableFuture<Object> outcome = send(sender);
         Object response = outcome.join();
         assertThat(response).isInstanceOf(GrpcResponse.class);
@@ -503,9 +503,8 @@ class GrpcJavaSenderIT {
 
   @Test
   void shutdown_noCallInFlight_isPromptEvenAfterARefusedCall() {
-    OtlpGrpcReceiver gone = OtlpGrpcReceiver.start();
+    ClosedPort gone = ClosedPort.open(); // held for the whole test: every connect is refused
     int port = gone.port();
-    gone.close();
     GrpcJavaSender sender =
         GrpcJavaSender.create(new TestSenderConfig("http://127.0.0.1:" + port, null, 1024));
     Poll.until(
@@ -521,6 +520,7 @@ class GrpcJavaSenderIT {
     assertThat(shutdown.isSuccess()).isTrue();
     assertThat(sender.channel().isTerminated()).isTrue();
     assertThat(elapsedMillis).isLessThan(GrpcJavaSender.SHUTDOWN_GRACE.toMillis() / 2);
+    gone.close();
   }
 
   @Test
