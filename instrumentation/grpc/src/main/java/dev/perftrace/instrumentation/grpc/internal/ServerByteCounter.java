@@ -3,6 +3,7 @@ package dev.perftrace.instrumentation.grpc.internal;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
@@ -39,7 +40,22 @@ public final class ServerByteCounter extends ServerStreamTracer {
   /** Bytes sent, or -1 while the transport has reported no size. */
   private volatile long sent = -1;
 
+  /** The transport's non-OK closing status, if any (a cancellation's or a deadline's). */
+  private volatile Status closedStatus;
+
   private ServerByteCounter() {}
+
+  @Override
+  public void streamClosed(Status status) {
+    if (!status.isOk()) {
+      closedStatus = status;
+    }
+  }
+
+  /** The transport's non-OK closing status, or null. */
+  Status closedStatus() {
+    return closedStatus;
+  }
 
   @Override
   public Context filterContext(Context context) {

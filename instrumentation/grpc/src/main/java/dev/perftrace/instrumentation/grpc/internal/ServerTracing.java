@@ -168,15 +168,30 @@ public final class ServerTracing implements ServerInterceptor {
       MESSAGES_RECEIVED.incrementAndGet(this);
     }
 
-    /** On {@code onCancel}: the handler's non-OK status, else deadline or cancellation. */
+    /** A listener callback (the handler) threw: gRPC closes the call with {@code UNKNOWN}. */
+    void handlerThrew(Throwable error) {
+      if (closed == null) {
+        closed = Status.UNKNOWN.withCause(error);
+      }
+    }
+
+    /**
+     * On {@code onCancel}: the handler's non-OK status (or {@code UNKNOWN} when it threw), else
+     * {@code DEADLINE_EXCEEDED} when the call's deadline has passed, else the transport's non-OK
+     * closing status, else {@code CANCELLED}.
+     */
     void cancelled() {
       Status status = closed;
       if (status == null || status.isOk()) {
         Deadline deadline = grpcContext.getDeadline();
-        status =
-            deadline != null && deadline.isExpired()
-                ? Status.DEADLINE_EXCEEDED
-                : Status.CANCELLED;
+        Status transport = bytes == null ? null : bytes.closedStatus();
+        if (deadline != null && deadline.isExpired()) {
+          status = Status.DEADLINE_EXCEEDED;
+        } else if (transport != null && transport.getCode() != Status.Code.UNKNOWN) {
+          status = transport;
+        } else {
+          status = Status.CANCELLED;
+        }
       }
       end(status);
     }
@@ -263,6 +278,9 @@ public final class ServerTracing implements ServerInterceptor {
       state.messageReceived();
       try (Scope ignored = state.makeCurrent()) {
         super.onMessage(message);
+      } catch (RuntimeException | Error e) {
+        state.handlerThrew(e);
+        throw e;
       }
     }
 
@@ -270,6 +288,9 @@ public final class ServerTracing implements ServerInterceptor {
     public void onHalfClose() {
       try (Scope ignored = state.makeCurrent()) {
         super.onHalfClose();
+      } catch (RuntimeException | Error e) {
+        state.handlerThrew(e);
+        throw e;
       }
     }
 
@@ -277,6 +298,9 @@ public final class ServerTracing implements ServerInterceptor {
     public void onReady() {
       try (Scope ignored = state.makeCurrent()) {
         super.onReady();
+      } catch (RuntimeException | Error e) {
+        state.handlerThrew(e);
+        throw e;
       }
     }
 
