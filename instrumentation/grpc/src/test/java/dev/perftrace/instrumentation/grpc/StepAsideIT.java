@@ -27,11 +27,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,8 +77,32 @@ class StepAsideIT {
     server.close();
   }
 
-  /** Like the agent's client interceptor: a CLIENT span current while the call starts. */
-  private static ClientInterceptor rawClientSpans(Tracer tracer) {
+  private static final TextMapSetter<Metadata> SETTER =
+      (carrier, key, value) ->
+          carrier.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), value);
+
+  private static final TextMapGetter<Metadata> GETTER =
+      new TextMapGetter<>() {
+        @Override
+        @SuppressWarnings("deprecation")
+        public Iterable<String> keys(Metadata carrier) {
+          return carrier.keys();
+        }
+
+        @Override
+        public String get(Metadata carrier, String key) {
+          return carrier == null
+              ? null
+              : carrier.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+        }
+      };
+
+  /**
+   * Like the agent's client interceptor: a CLIENT span, injected into the metadata and current
+   * while the call starts.
+   */
+  private static ClientInterceptor rawClientSpans(Telemetry side) {
+    Tracer tracer = side.sdk.getTracer("raw");
     return new ClientInterceptor() {
       @Override
       public <Q, R> ClientCall<Q, R> interceptCall(
@@ -87,6 +114,7 @@ class StepAsideIT {
             next.newCall(method, callOptions)) {
           @Override
           public void start(Listener<R> listener, Metadata headers) {
+            side.sdk.getPropagators().getTextMapPropagator().inject(context, headers, SETTER);
             try (Scope ignored = context.makeCurrent()) {
               super.start(
                   new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
@@ -104,18 +132,28 @@ class StepAsideIT {
     };
   }
 
-  /** Like the agent's server interceptor: a SERVER span current in startCall and callbacks. */
-  private static ServerInterceptor rawServerSpans(Tracer tracer) {
+  /**
+   * Like the agent's server interceptor: a SERVER span, child of the extracted context, current
+   * in startCall and callbacks.
+   */
+  private static ServerInterceptor rawServerSpans(Telemetry side) {
+    Tracer tracer = side.sdk.getTracer("raw");
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Context extracted =
+            side.sdk
+                .getPropagators()
+                .getTextMapPropagator()
+                .extract(Context.current(), headers, GETTER);
         Span span =
             tracer
                 .spanBuilder(call.getMethodDescriptor().getFullMethodName())
+                .setParent(extracted)
                 .setSpanKind(SpanKind.SERVER)
                 .startSpan();
-        Context context = Context.current().with(span);
+        Context context = extracted.with(span);
         ServerCall.Listener<Q> listener;
         try (Scope ignored = context.makeCurrent()) {
           listener = next.startCall(call, headers);
@@ -155,7 +193,7 @@ class StepAsideIT {
           ServerInterceptors.intercept(
               service.definition(),
               serverGrpc.serverInterceptor(),
-              rawServerSpans(server.sdk.getTracer("raw"))));
+              rawServerSpans(server)));
     } else {
       serverGrpc.instrumentServer(builder).addService(service.definition());
     }
@@ -166,7 +204,7 @@ class StepAsideIT {
         rawSpans
             // the raw interceptor closest to the transport, as the agent's is
             ? ClientInterceptors.intercept(
-                ClientInterceptors.intercept(raw, rawClientSpans(client.sdk.getTracer("raw"))),
+                ClientInterceptors.intercept(raw, rawClientSpans(client)),
                 clientGrpc.clientInterceptor())
             : ClientInterceptors.intercept(raw, clientGrpc.clientInterceptor());
     this.intercepted = intercepted;
@@ -193,7 +231,10 @@ class StepAsideIT {
     assertThat(clientSpan.getInstrumentationScopeInfo().getName()).isEqualTo("raw");
     assertThat(serverSpan.getInstrumentationScopeInfo().getName()).isEqualTo("raw");
     assertThat(clientSpan.getKind()).isEqualTo(SpanKind.CLIENT);
-    // the raw client span did not inject; the server's raw span is a root of its own trace here
+    assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
+    assertThat(serverSpan.getTraceId()).isEqualTo(clientSpan.getTraceId());
+    assertThat(clientSpan.getAttributes().get(AttributeKey.stringKey("perftrace.correlation_id")))
+        .isEqualTo("aside-1");
     assertThat(service.seen).hasSize(1);
     EchoService.Seen seen = service.seen.peek();
     assertThat(seen.spanId()).isEqualTo(serverSpan.getSpanId());
