@@ -279,4 +279,36 @@ class StepAsideIT {
     assertThat(service.seen).hasSize(1);
     assertThat(service.seen.peek().correlationId()).isNull();
   }
+
+  @Test
+  void directExecutors_callersOperationOnTheServerThread_isNotTakenForAnOuterServerSpan()
+      throws Exception {
+    String name = "direct-" + System.nanoTime();
+    grpcServer =
+        PerfTraceGrpc.create(server.tracer)
+            .instrumentServer(InProcessServerBuilder.forName(name).directExecutor())
+            .addService(service.definition())
+            .build()
+            .start();
+    channel =
+        PerfTraceGrpc.create(client.tracer)
+            .instrumentChannel(InProcessChannelBuilder.forName(name).directExecutor())
+            .build();
+    String callerSpanId;
+    try (dev.perftrace.Operation caller = client.tracer.start("caller")) {
+      callerSpanId = caller.span().getSpanContext().getSpanId();
+      ClientCalls.blockingUnaryCall(
+          channel, EchoService.UNARY, CallOptions.DEFAULT, "hello".getBytes(StandardCharsets.US_ASCII));
+    }
+    String method = EchoService.UNARY.getFullMethodName();
+    SpanData clientSpan = only(client.spansNamed(method));
+    SpanData serverSpan =
+        only(Poll.until("server span", TIMEOUT, () -> server.spansNamed(method), l -> !l.isEmpty()));
+    assertThat(clientSpan.getParentSpanId()).isEqualTo(callerSpanId);
+    assertThat(serverSpan.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(serverSpan.getInstrumentationScopeInfo().getName()).isEqualTo("grpc-server");
+    assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
+    assertThat(service.seen).hasSize(1);
+    assertThat(service.seen.peek().spanId()).isEqualTo(serverSpan.getSpanId());
+  }
 }

@@ -34,6 +34,14 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  */
 @SuppressWarnings("try") // scopes held open around calls
 public final class ClientTracing implements ClientInterceptor {
+  /**
+   * The span current where a PerfTrace client call is starting on this thread, while it starts:
+   * with direct executors (in-process transport) the server's interceptors run inside the
+   * client's {@code start}, and {@link ServerTracing} must not take the caller's span for an outer
+   * instrumentation's server span. Always restored; holds no context.
+   */
+  static final ThreadLocal<SpanContext> STARTING = new ThreadLocal<>();
+
   private final PerfTracer tracer;
   private final boolean noop;
 
@@ -123,7 +131,13 @@ public final class ClientTracing implements ClientInterceptor {
     public ClientStreamTracer newClientStreamTracer(
         ClientStreamTracer.StreamInfo info, Metadata headers) {
       try {
-        decide(headers);
+        Operation op = decide();
+        if (op != null && headers != null) {
+          // every attempt's headers (a retry gets a fresh copy of the application's)
+          try (Scope ignored = op.makeCurrent()) {
+            tracer.inject(headers, MetadataCarrier.INSTANCE);
+          }
+        }
       } catch (RuntimeException e) {
         // nothing started: the call goes on untraced
       }
@@ -133,11 +147,12 @@ public final class ClientTracing implements ClientInterceptor {
     /**
      * On the first stream: when a span other than the caller's is current, an instrumentation
      * between this interceptor and the transport (the Java agent's) owns the call's span, and
-     * PerfTrace steps aside; otherwise it starts its operation and injects it into {@code headers}.
+     * PerfTrace steps aside; otherwise it starts its operation. Returns the operation to inject,
+     * or null when stepping aside or ended.
      */
-    private synchronized void decide(Metadata headers) {
+    private synchronized Operation decide() {
       if (operation != null || aside != null || ended) {
-        return;
+        return ended ? null : operation;
       }
       Context current = Context.current();
       SpanContext inner = Span.fromContext(current).getSpanContext();
@@ -150,14 +165,10 @@ public final class ClientTracing implements ClientInterceptor {
         if (correlationId != null) {
           Span.fromContext(current).setAttribute(PerfAttributes.CORRELATION_ID, correlationId);
         }
-        return;
+        return null;
       }
       operation = startOperation();
-      if (headers != null) {
-        try (Scope ignored = operation.makeCurrent()) {
-          tracer.inject(headers, MetadataCarrier.INSTANCE);
-        }
-      }
+      return operation;
     }
 
     private Operation startOperation() {
@@ -279,7 +290,17 @@ public final class ClientTracing implements ClientInterceptor {
       } catch (RuntimeException e) {
         listener = responseListener;
       }
-      super.start(listener, headers);
+      SpanContext previous = STARTING.get();
+      STARTING.set(Span.current().getSpanContext());
+      try {
+        super.start(listener, headers);
+      } finally {
+        if (previous == null) {
+          STARTING.remove();
+        } else {
+          STARTING.set(previous);
+        }
+      }
     }
 
     @Override

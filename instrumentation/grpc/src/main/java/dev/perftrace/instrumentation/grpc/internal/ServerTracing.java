@@ -124,17 +124,28 @@ public final class ServerTracing implements ServerInterceptor {
       }
       SpanContext outer = Span.current().getSpanContext();
       // a local span current at a server call's entry is an outer instrumentation's server span
-      // (the Java agent's interceptor runs before the application's): PerfTrace steps aside
-      boolean stepAside = outer.isValid() && !outer.isRemote();
+      // (the Java agent's interceptor runs before the application's): PerfTrace steps aside.
+      // Not so the span of a PerfTrace client call's caller (or this tracer's operation) that a
+      // direct executor (in-process transport) leaves current here: that one is ignored.
+      boolean stepAside =
+          outer.isValid()
+              && !outer.isRemote()
+              && !outer.equals(ClientTracing.STARTING.get())
+              && !outer.equals(tracer.currentOperation().span().getSpanContext());
       Operation operation = null;
       Context aside = null;
-      // extract keeps a current server span as the parent and adds the carried correlation ID
-      try (CorrelationScope ignored = tracer.extract(headers, MetadataCarrier.INSTANCE)) {
-        if (stepAside) {
+      if (stepAside) {
+        // extract keeps the current server span as the parent and adds the correlation ID
+        try (CorrelationScope ignored = tracer.extract(headers, MetadataCarrier.INSTANCE)) {
           aside = Context.current();
           Span.fromContext(aside)
               .setAttribute(PerfAttributes.CORRELATION_ID, tracer.currentCorrelationId());
-        } else {
+        }
+      } else {
+        // the server call starts from the request's headers only, never from what the thread
+        // has current
+        try (Scope root = Context.root().makeCurrent();
+            CorrelationScope ignored = tracer.extract(headers, MetadataCarrier.INSTANCE)) {
           operation =
               tracer
                   .operation(method.fullName)
