@@ -82,10 +82,13 @@ public final class ServerTracing implements ServerInterceptor {
     private final long startNanos;
     /** PerfTrace's operation, or null when an outer instrumentation owns the server span. */
     private final Operation operation;
-    /** The context made current in callbacks when stepping aside (outer span + correlation ID). */
-    private final Context aside;
     private final ServerByteCounter bytes;
     private final io.grpc.Context grpcContext;
+    /**
+     * The context each callback attaches, captured once (no allocation beyond the scope): the
+     * operation's, or when stepping aside the outer span's with the correlation ID.
+     */
+    private final Context current;
 
     /** The status the handler closed the call with, if it did. */
     private volatile Status closed;
@@ -109,10 +112,16 @@ public final class ServerTracing implements ServerInterceptor {
       this.method = method;
       this.authority = authority;
       this.operation = operation;
-      this.aside = aside;
       this.startNanos = startNanos;
       this.grpcContext = io.grpc.Context.current();
       this.bytes = ServerByteCounter.KEY.get(grpcContext);
+      if (operation == null) {
+        this.current = aside;
+      } else {
+        try (Scope ignored = operation.makeCurrent()) {
+          this.current = Context.current();
+        }
+      }
     }
 
     static CallState begin(PerfTracer tracer, ServerCall<?, ?> call, Metadata headers) {
@@ -161,7 +170,7 @@ public final class ServerTracing implements ServerInterceptor {
 
     Scope makeCurrent() {
       try {
-        return operation != null ? operation.makeCurrent() : aside.makeCurrent();
+        return current.makeCurrent();
       } catch (RuntimeException e) {
         return Scope.noop();
       }
@@ -226,7 +235,7 @@ public final class ServerTracing implements ServerInterceptor {
           Outcomes.apply(operation, status);
           operation.setAttribute(RpcMethod.MESSAGES_SENT, MESSAGES_SENT.get(this));
           operation.setAttribute(RpcMethod.MESSAGES_RECEIVED, MESSAGES_RECEIVED.get(this));
-          try (Scope ignored = operation.makeCurrent()) {
+          try (Scope ignored = current.makeCurrent()) {
             recordBytes(sent, received);
           }
           operation.close();
@@ -235,7 +244,7 @@ public final class ServerTracing implements ServerInterceptor {
               method.fullName,
               Duration.ofNanos(Math.max(0, System.nanoTime() - startNanos)),
               Outcomes.asError(status));
-          try (Scope ignored = aside.makeCurrent()) {
+          try (Scope ignored = current.makeCurrent()) {
             recordBytes(sent, received);
           }
         }
