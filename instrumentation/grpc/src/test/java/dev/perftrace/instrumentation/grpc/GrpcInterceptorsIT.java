@@ -196,6 +196,9 @@ class GrpcInterceptorsIT {
       assertThat(h.client.transferIo())
           .containsExactlyInAnyOrderEntriesOf(
               Map.of("transmit " + h.authority(), 3L, "receive " + h.authority(), 40L));
+      // four messages, one transfer record per direction for the call
+      assertThat(h.client.transferSizeCounts())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("transmit", 1L, "receive", 1L));
     }
   }
 

@@ -80,6 +80,22 @@ final class Telemetry implements AutoCloseable {
     return sums;
   }
 
+  /** Number of {@code perftrace.transfer.size} records by direction. */
+  Map<String, Long> transferSizeCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    for (MetricData metric : metrics.collectAllMetrics()) {
+      if (metric.getName().equals("perftrace.transfer.size")) {
+        for (HistogramPointData point : metric.getHistogramData().getPoints()) {
+          counts.merge(
+              point.getAttributes().get(AttributeKey.stringKey("network.io.direction")),
+              point.getCount(),
+              Long::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
   /**
    * The {@code perftrace.operation.duration} points of {@code operation} as "outcome error.type"
    * to count.

@@ -94,7 +94,7 @@ public final class ClientTracing implements ClientInterceptor {
     /** The caller's context at {@code start}: the operation's parent. */
     private volatile Context parent = Context.current();
 
-    private long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
 
     /** Guarded by this: set once when the first stream is created or at end. */
     private Operation operation;
