@@ -5,21 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perftrace.testing.Poll;
 import dev.perftrace.testing.otlp.OtlpGrpcReceiver;
 import dev.perftrace.testing.otlp.ReceivedSpan;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +23,6 @@ import org.junit.jupiter.api.Test;
  * server span per call and no PerfTrace duplicate, PerfTrace's metrics recorded beside them.
  */
 class GrpcAgentIT {
-  private static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
-  private static final Path CLASSPATH = Path.of("target", "agent", "app.classpath");
   // generous: the agent starts slowly on a loaded machine
   private static final Duration TIMEOUT = Duration.ofSeconds(240);
   private static final String AGENT_GRPC_SCOPE = "io.opentelemetry.grpc-1.6";
@@ -46,45 +35,8 @@ class GrpcAgentIT {
 
   @BeforeAll
   static void runTheApplicationUnderTheAgent() throws IOException, InterruptedException {
-    assertThat(AGENT).as("agent jar (mvn generate-test-resources copies it)").isRegularFile();
     receiver = OtlpGrpcReceiver.start();
-    String classpath =
-        Path.of("target", "classes").toAbsolutePath()
-            + java.io.File.pathSeparator
-            + Files.readString(CLASSPATH, StandardCharsets.UTF_8).trim();
-    Path log = Files.createTempFile(Path.of("target"), "grpc-agent-app", ".log");
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-javaagent:" + AGENT.toAbsolutePath(),
-            "-Dotel.service.name=perftrace-grpc-agent-it",
-            "-Dotel.exporter.otlp.protocol=grpc",
-            "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-            "-Dotel.traces.exporter=otlp",
-            "-Dotel.metrics.exporter=otlp",
-            "-Dotel.logs.exporter=none",
-            "-Dotel.metric.export.interval=600000",
-            "-Dotel.traces.sampler=always_on",
-            "-cp",
-            classpath,
-            GrpcAgentApp.class.getName());
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean exited = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!exited) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("application exited within %s; output:%n%s", TIMEOUT, output).isTrue();
-    assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
-    printed = new LinkedHashMap<>();
-    for (String line : output.split("\\R")) {
-      int eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith("[") && !line.contains(" ")) {
-        printed.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    assertThat(printed).as("output:%n%s", output).containsEntry("done", "true");
+    printed = GrpcAgentRun.run(receiver, TIMEOUT);
     String traceId = printed.get("caller.trace_id");
     // the caller and, per call, one client and one server span: 7; waits a little longer for
     // any further span of the trace so that a duplicate would be seen
@@ -203,45 +155,10 @@ class GrpcAgentIT {
   }
 
   private static Map<String, Long> durations(String operation) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Metric metric : receiver.metrics()) {
-      if (metric.getName().equals("perftrace.operation.duration")) {
-        for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
-          List<KeyValue> a = point.getAttributesList();
-          if (operation.equals(attribute(a, "perftrace.operation.name"))) {
-            counts.merge(
-                attribute(a, "perftrace.operation.outcome") + " " + attribute(a, "error.type"),
-                point.getCount(),
-                Long::sum);
-          }
-        }
-      }
-    }
-    return counts;
+    return GrpcAgentRun.durations(receiver, operation);
   }
 
   private static Map<String, Long> transferIo() {
-    Map<String, Long> sums = new TreeMap<>();
-    for (Metric metric : receiver.metrics()) {
-      if (metric.getName().equals("perftrace.transfer.io")) {
-        for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
-          List<KeyValue> a = point.getAttributesList();
-          sums.merge(
-              attribute(a, "network.io.direction") + " " + attribute(a, "perftrace.transfer.source"),
-              point.getAsInt(),
-              Long::sum);
-        }
-      }
-    }
-    return sums;
-  }
-
-  private static String attribute(List<KeyValue> attributes, String key) {
-    for (KeyValue kv : attributes) {
-      if (kv.getKey().equals(key)) {
-        return kv.getValue().getStringValue();
-      }
-    }
-    return null;
+    return GrpcAgentRun.transferIo(receiver);
   }
 }
