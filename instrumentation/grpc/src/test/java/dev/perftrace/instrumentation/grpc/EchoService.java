@@ -1,6 +1,7 @@
 package dev.perftrace.instrumentation.grpc;
 
 import dev.perftrace.PerfTracer;
+import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -15,6 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A tiny gRPC service over hand-written method descriptors with a byte-array marshaller (no
@@ -176,9 +180,38 @@ final class EchoService {
                 (request, responses) -> {
                   see("Hang");
                   hanging.countDown();
+                  awaitDeadline();
                 }))
         .build();
   }
+
+  /**
+   * With a deadline, holds the (single) server thread until the server's own deadline has passed,
+   * so that the cancellation the server handles next is on or after it: the client's
+   * cancellation at its deadline can otherwise reach the server a moment before the server's
+   * clock passes it (then the server rightly reports {@code CANCELLED}).
+   */
+  private static void awaitDeadline() {
+    Deadline deadline = io.grpc.Context.current().getDeadline();
+    if (deadline == null) {
+      return;
+    }
+    CountDownLatch passed = new CountDownLatch(1);
+    deadline.runOnExpiration(passed::countDown, TIMER);
+    try {
+      passed.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "echo-deadline-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
   static byte[] concat(byte[] a, byte[] b) {
     byte[] out = new byte[a.length + b.length];
