@@ -121,12 +121,14 @@ public final class MetricConverter {
       try {
         convertMetric(metric, families);
       } catch (RuntimeException e) {
+        rollBack(families);
         log.warn(
             Reason.CONVERSION_FAILED,
             "Could not convert metric '" + metric.getName() + "' to Prometheus; it is left out",
             e);
       }
     }
+    journal = null;
     sweep();
     List<MetricFamilySamples> result = new ArrayList<>(families.size() + 1);
     List<Converted> all = new ArrayList<>(families.size() + 1);
@@ -490,6 +492,9 @@ public final class MetricConverter {
    */
   private boolean admit(Family family, MetricState state, Series s) {
     if (family.seriesKeys.add(s.key)) {
+      if (journal != null && journal.family == family) {
+        journal.keys.add(s.key);
+      }
       return true;
     }
     log.warn(
@@ -580,7 +585,44 @@ public final class MetricConverter {
     return new Exemplar(value, timestamp, labels.toArray(new String[0]));
   }
 
+  /**
+   * What the metric being converted added to its family, so that a metric failing half-way is
+   * left out whole: no partial samples, no series keys claimed, no empty family header. Only
+   * {@link #convertAll} (one collection at a time) uses it.
+   */
+  private static final class Journal {
+    final Family family;
+    final boolean created;
+    final int samples;
+    final int natives;
+    final List<SeriesKey> keys = new ArrayList<>();
+
+    Journal(Family family, boolean created) {
+      this.family = family;
+      this.created = created;
+      this.samples = family.samples.size();
+      this.natives = family.natives.size();
+    }
+  }
+
+  private Journal journal;
+
+  private void rollBack(Map<String, Family> families) {
+    Journal j = journal;
+    journal = null;
+    if (j == null) {
+      return;
+    }
+    j.family.samples.subList(j.samples, j.family.samples.size()).clear();
+    j.family.natives.subList(j.natives, j.family.natives.size()).clear();
+    j.keys.forEach(j.family.seriesKeys::remove);
+    if (j.created) {
+      families.remove(j.family.first.family);
+    }
+  }
+
   private Family family(Map<String, Family> families, MetricState state) {
+    journal = null;
     Family family = families.get(state.family);
     if (family == null) {
       if (targetInfoEnabled
@@ -594,6 +636,7 @@ public final class MetricConverter {
       }
       family = new Family(state);
       families.put(state.family, family);
+      journal = new Journal(family, true);
       return family;
     }
     if (family.first.type != state.type
@@ -612,6 +655,7 @@ public final class MetricConverter {
           null);
       return null;
     }
+    journal = new Journal(family, false);
     return family;
   }
 

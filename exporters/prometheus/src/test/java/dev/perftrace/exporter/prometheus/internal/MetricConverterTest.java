@@ -278,8 +278,11 @@ class MetricConverterTest {
     List<MetricFamilySamples> second =
         converter.convert(List.of(counter("a", point("x", 3)), broken, counter("z", point("x", 4))));
 
-    // the samples of the broken metric are left out, both neighbours are served exactly (its
-    // empty family header is not asserted: see the issue 14 report)
+    // the broken metric is left out whole (no family header either), both neighbours are served
+    // exactly
+    assertThat(first).extracting(f -> f.name).containsExactly("a", "z");
+    assertThat(second).extracting(f -> f.name).containsExactly("a", "z");
+    assertThat(text004(first)).doesNotContain("broken");
     assertThat(sampleLines(text004(first)))
         .containsExactly(
             "a_total{k=\"x\",otel_scope_name=\"s\",} 1.0",
@@ -290,6 +293,25 @@ class MetricConverterTest {
             "z_total{k=\"x\",otel_scope_name=\"s\",} 4.0");
     assertThat(log.count(OnceLogger.Reason.CONVERSION_FAILED)).isEqualTo(2);
     assertThat(log.hasLogged(OnceLogger.Reason.CONVERSION_FAILED)).isTrue();
+  }
+
+  @Test
+  void convert_metricFailingAfterItsFirstPoint_leavesNoPartialSamplesAndFreesItsSeries() {
+    MetricData half = counter("half", point("y", 5), throwingPoint());
+
+    List<MetricFamilySamples> first = converter.convert(List.of(half, counter("z", point("x", 2))));
+    // the same family next collection, whole this time: its series are not taken by the failure
+    List<MetricFamilySamples> second =
+        converter.convert(List.of(counter("half", point("y", 6), point("x", 7))));
+
+    assertThat(first).extracting(f -> f.name).containsExactly("z");
+    assertThat(sampleLines(text004(first)))
+        .containsExactly("z_total{k=\"x\",otel_scope_name=\"s\",} 2.0");
+    assertThat(sampleLines(text004(second)))
+        .containsExactly(
+            "half_total{k=\"y\",otel_scope_name=\"s\",} 6.0",
+            "half_total{k=\"x\",otel_scope_name=\"s\",} 7.0");
+    assertThat(log.count(OnceLogger.Reason.CONVERSION_FAILED)).isEqualTo(1);
   }
 
   /** A point whose value getter throws, as a broken custom {@code MetricProducer} might. */
