@@ -125,6 +125,15 @@ public interface PerfTracer {
   void recordDuration(String operationName, Duration duration, Throwable error);
 
   /**
+   * Records a duration measured elsewhere as a failed operation with an error type that is not an
+   * exception (an HTTP status code, a gRPC status name), as {@link Operation#failWithType} does for
+   * a tracked operation: the type is sanitized and bounded like every {@code error.type} (extra
+   * values fold into {@code _OTHER}; a null or blank type is counted and becomes {@code _OTHER}).
+   * No span is created.
+   */
+  void recordDurationWithErrorType(String operationName, Duration duration, String errorType);
+
+  /**
    * Returns a proxy for {@code target} through which every call of an {@code iface} method is an
    * operation named {@code SimpleInterfaceName.method}. Methods returning {@link CompletionStage}
    * are timed until the stage completes. {@code equals}, {@code hashCode} and {@code toString}

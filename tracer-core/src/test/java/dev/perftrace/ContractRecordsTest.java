@@ -122,7 +122,10 @@ class ContractRecordsTest {
         .isEqualTo("java.io.IOException");
     // only fail(null) is a counted null (docs/telemetry.md); a null attribute key is ignored
     assertThat(rejections()).containsExactly(Map.entry("argument_null", 1L));
-    assertThat(telemetry.span("op").getAttributes().size()).isEqualTo(4);
+    // the four of before, and perftrace.operation.outcome (set at end)
+    assertThat(telemetry.span("op").getAttributes().get(PerfAttributes.OPERATION_OUTCOME))
+        .isEqualTo("error");
+    assertThat(telemetry.span("op").getAttributes().size()).isEqualTo(5);
   }
 
   @Test

@@ -273,6 +273,40 @@ class OperationTest {
   }
 
   @Test
+  void recordDurationWithErrorType_recordsThatTypeWithoutSpan() {
+    tracer.recordDurationWithErrorType("fetch", Duration.ofMillis(250), "503");
+    tracer.recordDurationWithErrorType("fetch", Duration.ofMillis(750), " 503 ");
+
+    HistogramPointData point =
+        telemetry.histogram(
+            "perftrace.operation.duration",
+            Attributes.of(
+                PerfAttributes.OPERATION_NAME, "fetch",
+                PerfAttributes.OPERATION_OUTCOME, "error",
+                PerfAttributes.ERROR_TYPE, "503"));
+    assertThat(point.getCount()).isEqualTo(2);
+    assertThat(point.getSum()).isEqualTo(1.0);
+    assertThat(telemetry.spans()).isEmpty();
+  }
+
+  @Test
+  void recordDurationWithErrorType_blankTypeIsOtherAndCounted() {
+    tracer.recordDurationWithErrorType("fetch", Duration.ofMillis(10), "  ");
+
+    HistogramPointData point =
+        telemetry.histogram(
+            "perftrace.operation.duration",
+            Attributes.of(
+                PerfAttributes.OPERATION_NAME, "fetch",
+                PerfAttributes.OPERATION_OUTCOME, "error",
+                PerfAttributes.ERROR_TYPE, PerfAttributes.ERROR_TYPE_OTHER));
+    assertThat(point.getCount()).isEqualTo(1);
+    assertThat(telemetry.nonZeroRejections())
+        .extracting(p -> p.getAttributes().get(PerfAttributes.REASON), p -> p.getValue())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("name_blank", 1L));
+  }
+
+  @Test
   void recordDuration_withCancellationRecordsCancelled() {
     tracer.recordDuration(
         "batch", Duration.ofMillis(5), new java.util.concurrent.CancellationException());

@@ -228,6 +228,9 @@ abstract class PerfTracerContract {
               tracer.recordDuration(null, null);
               tracer.recordDuration("op", Duration.ofSeconds(-1), null);
               tracer.recordDuration("op", Duration.ofMillis(1), new IOException());
+              tracer.recordDurationWithErrorType(null, null, null);
+              tracer.recordDurationWithErrorType("op", Duration.ofSeconds(-1), "503");
+              tracer.recordDurationWithErrorType("op", Duration.ofMillis(1), " \n ");
               tracer.recordBytes(null, null, -1);
               tracer.recordBytes(Direction.IN, "", Long.MIN_VALUE);
               try (Transfer transfer = tracer.startTransfer(null, null)) {

@@ -461,6 +461,32 @@ public final class DefaultPerfTracer implements PerfTracer {
     }
   }
 
+  @Override
+  public void recordDurationWithErrorType(
+      String operationName, Duration duration, String errorType) {
+    try {
+      if (duration == null || duration.isNegative()) {
+        rejections.reject(
+            Reason.DURATION_INVALID,
+            "recordDurationWithErrorType(" + operationName + ") duration " + duration
+                + " is null or negative");
+        return;
+      }
+      OperationDescriptor descriptor = operations.resolve(operationName);
+      if (descriptor == null) {
+        return;
+      }
+      String type = spanErrorType(errorType);
+      String bounded =
+          PerfAttributes.ERROR_TYPE_OTHER.equals(type)
+              ? PerfAttributes.ERROR_TYPE_OTHER
+              : metricErrorType(type);
+      instruments.operationDuration.record(seconds(duration), descriptor.error(bounded));
+    } catch (RuntimeException e) {
+      rejections.internalError(e);
+    }
+  }
+
   // ---- declared metric attributes -------------------------------------------------------------
 
   /** Returns the index of a declared metric attribute key, or -1 after counting the rejection. */

@@ -136,6 +136,10 @@ public final class NoopPerfTracer implements PerfTracer {
   public void recordDuration(String operationName, Duration duration, Throwable error) {}
 
   @Override
+  public void recordDurationWithErrorType(
+      String operationName, Duration duration, String errorType) {}
+
+  @Override
   public <T> T instrument(Class<T> iface, T target) {
     if (iface == null || !iface.isInterface()) {
       throw new IllegalArgumentException("iface must be an interface, was " + iface);

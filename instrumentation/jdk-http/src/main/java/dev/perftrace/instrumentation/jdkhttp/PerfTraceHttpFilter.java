@@ -15,7 +15,6 @@ import dev.perftrace.Transfer;
 import dev.perftrace.instrumentation.io.ByteCounting;
 import dev.perftrace.instrumentation.jdkhttp.internal.AgentDetection;
 import dev.perftrace.instrumentation.jdkhttp.internal.HttpNames;
-import dev.perftrace.instrumentation.jdkhttp.internal.HttpStatusFailure;
 import dev.perftrace.instrumentation.jdkhttp.internal.NonEmptyTransfer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -222,13 +221,13 @@ public final class PerfTraceHttpFilter extends Filter {
             }
           }
           int status = exchange.getResponseCode();
-          Throwable recorded =
-              error != null
-                  ? error
-                  : status > 0 && HttpNames.isFailure(status, failOn4xx)
-                      ? HttpStatusFailure.INSTANCE
-                      : null;
-          tracer.recordDuration(name, Duration.ofNanos(System.nanoTime() - start), recorded);
+          Duration duration = Duration.ofNanos(System.nanoTime() - start);
+          if (error == null && status > 0 && HttpNames.isFailure(status, failOn4xx)) {
+            // the same error.type as PerfTrace's own server span would have: the status code
+            tracer.recordDurationWithErrorType(name, duration, Integer.toString(status));
+          } else {
+            tracer.recordDuration(name, duration, error);
+          }
         } catch (RuntimeException e) {
           logOnce("recording the exchange failed", e);
         }

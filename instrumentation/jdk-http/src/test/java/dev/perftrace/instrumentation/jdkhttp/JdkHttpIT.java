@@ -577,6 +577,25 @@ class JdkHttpIT {
   }
 
   @Test
+  void filter_steppingAside_failingStatusIsTheStatusCodeOnTheMetric() throws Exception {
+    server.createContext("/aside5xx", JdkHttpIT::data).getFilters()
+        .addAll(List.of(PerfTraceHttpFilter.create(serverTracer),
+            new io.opentelemetry.perftracetest.AfterFilter()));
+
+    HttpResponse<Void> response =
+        client.send(
+            request("/aside5xx/4?status=503").GET().build(), HttpResponse.BodyHandlers.discarding());
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    Poll.until(
+        "the server's duration",
+        Duration.ofSeconds(10),
+        () -> durationCount(SERVER_SCOPE, outcome("GET /aside5xx", "error", "503")) == 1);
+    assertThat(telemetry.histograms(SERVER_SCOPE, "perftrace.operation.duration").keySet())
+        .containsExactly(outcome("GET /aside5xx", "error", "503"));
+  }
+
+  @Test
   void customSources_nameThePeersOfTheTransfers() throws Exception {
     HttpClient named = PerfTraceHttpClient.builder(raw, clientTracer).setSource(r -> "backend").build();
     named.send(request("/data/9").GET().build(), HttpResponse.BodyHandlers.discarding());

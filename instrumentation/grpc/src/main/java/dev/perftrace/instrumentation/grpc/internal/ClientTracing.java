@@ -234,10 +234,11 @@ public final class ClientTracing implements ClientInterceptor {
         }
         op.close();
       } else {
-        tracer.recordDuration(
+        Outcomes.recordAside(
+            tracer,
             method.fullName,
             Duration.ofNanos(Math.max(0, System.nanoTime() - startNanos)),
-            Outcomes.asError(status));
+            status);
         try (Scope ignored = asideContext.makeCurrent()) {
           recordBytes(bytesSent, bytesReceived);
         }

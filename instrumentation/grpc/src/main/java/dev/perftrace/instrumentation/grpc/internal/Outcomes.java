@@ -30,18 +30,19 @@ final class Outcomes {
   }
 
   /**
-   * For {@code PerfTracer.recordDuration} when PerfTrace has stepped aside: null for {@code OK}, a
-   * {@link CancellationException} for {@code CANCELLED}, else the status as a {@code
-   * StatusRuntimeException} (the metric's {@code error.type} is then that class name).
+   * Records the duration of a call PerfTrace stepped aside for (no span of its own) with the same
+   * outcome and {@code error.type} as {@link #apply}: success for {@code OK}, cancelled for {@code
+   * CANCELLED}, else an error typed with the status code name.
    */
-  static Throwable asError(Status status) {
+  static void recordAside(
+      dev.perftrace.PerfTracer tracer, String name, java.time.Duration duration, Status status) {
     Status.Code code = status.getCode();
     if (code == Status.Code.OK) {
-      return null;
+      tracer.recordDuration(name, duration);
+    } else if (code == Status.Code.CANCELLED) {
+      tracer.recordDuration(name, duration, new CancellationException("gRPC call cancelled"));
+    } else {
+      tracer.recordDurationWithErrorType(name, duration, code.name());
     }
-    if (code == Status.Code.CANCELLED) {
-      return new CancellationException("gRPC call cancelled");
-    }
-    return status.asRuntimeException();
   }
 }

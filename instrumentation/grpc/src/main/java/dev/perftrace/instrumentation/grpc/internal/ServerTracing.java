@@ -240,10 +240,11 @@ public final class ServerTracing implements ServerInterceptor {
           }
           operation.close();
         } else {
-          tracer.recordDuration(
+          Outcomes.recordAside(
+              tracer,
               method.fullName,
               Duration.ofNanos(Math.max(0, System.nanoTime() - startNanos)),
-              Outcomes.asError(status));
+              status);
           try (Scope ignored = current.makeCurrent()) {
             recordBytes(sent, received);
           }

@@ -161,9 +161,12 @@ final class ClientExchange {
       boolean failingStatus = code > 0 && HttpNames.isFailure(code, config.failOn4xx);
       if (operation == null) {
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-        Throwable recorded =
-            failure != null ? failure : failingStatus ? HttpStatusFailure.INSTANCE : null;
-        config.tracer.recordDuration(name, duration, recorded);
+        if (failure == null && failingStatus) {
+          // the same error.type as PerfTrace's own client span would have: the status code
+          config.tracer.recordDurationWithErrorType(name, duration, Integer.toString(code));
+        } else {
+          config.tracer.recordDuration(name, duration, failure);
+        }
         return;
       }
       if (code > 0) {
