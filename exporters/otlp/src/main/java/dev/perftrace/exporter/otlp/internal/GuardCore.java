@@ -317,7 +317,10 @@ public final class GuardCore {
     return mask(text);
   }
 
-  /** Replaces every configured secret value in {@code text}, and bounds its length. */
+  /**
+   * Replaces every configured secret value in {@code text}, and bounds its length: at most 300
+   * characters, a longer text is cut to 297 and ends with {@code ...}.
+   */
   public String mask(String text) {
     String masked = text;
     for (String secret : secrets) {
@@ -326,7 +329,7 @@ public final class GuardCore {
       }
     }
     if (masked.length() > MAX_ERROR_LENGTH) {
-      masked = masked.substring(0, MAX_ERROR_LENGTH) + "...";
+      masked = masked.substring(0, MAX_ERROR_LENGTH - 3) + "...";
     }
     return masked;
   }
