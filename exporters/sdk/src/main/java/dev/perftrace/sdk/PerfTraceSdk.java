@@ -166,10 +166,10 @@ public final class PerfTraceSdk implements AutoCloseable {
   }
 
   /**
-   * Flushes and shuts everything down, returning within 10 s even
-   * when the collector hangs (one deadline for the final span export, the last metric export and
-   * stopping the runtime and self-metrics); idempotent. A second call while the first is flushing
-   * waits for it within the same bound.
+   * Flushes and shuts everything down, returning within 10 s even when the collector hangs (one
+   * deadline for the final span export, the last metric export and stopping the runtime and
+   * self-metrics); idempotent. A second call while the first is flushing waits for it within the
+   * same bound.
    */
   @Override
   public void close() {
@@ -208,6 +208,7 @@ public final class PerfTraceSdk implements AutoCloseable {
   private void shutdown() {
     long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
     CountDownLatch finished = new CountDownLatch(1);
+    AtomicBoolean warned = new AtomicBoolean();
     try {
       // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
       // It runs on its own thread so that an exporter blocking in shutdown (a hung collector)
@@ -221,9 +222,7 @@ public final class PerfTraceSdk implements AutoCloseable {
                       Math.max(0, deadline - INSTRUMENTS_RESERVE_NANOS - System.nanoTime()),
                       TimeUnit.NANOSECONDS);
                   if (!result.isSuccess()) {
-                    LOGGER.log(
-                        Level.WARNING,
-                        "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
+                    warnIncomplete(warned);
                   }
                 } finally {
                   closeInstruments();
@@ -237,14 +236,19 @@ public final class PerfTraceSdk implements AutoCloseable {
         if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           // The SDK's shutdown call itself blocks (the metric reader waits for a hung export):
           // return at the deadline; the worker stops the instruments when that call returns.
-          LOGGER.log(
-              Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
+          warnIncomplete(warned);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     } finally {
       closeDone.countDown();
+    }
+  }
+
+  private static void warnIncomplete(AtomicBoolean warned) {
+    if (warned.compareAndSet(false, true)) {
+      LOGGER.log(Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
     }
   }
 

@@ -200,7 +200,11 @@ class MetricToTraceIT {
       assertThat(sdk.health().get(dev.perftrace.exporter.otlp.Signal.TRACES).state())
           .isEqualTo(dev.perftrace.exporter.otlp.HealthState.DOWN);
 
-      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+      // The collector comes back on the port it left (the exporter points there); another
+      // process may hold it for a moment: the bind is retried until the deadline.
+      try (OtlpGrpcReceiver receiver =
+          Poll.until("a receiver bound again on port " + port, WAIT,
+              () -> OtlpGrpcReceiver.start(port), r -> true)) {
         Poll.until(
             "a new span after the collector came back",
             WAIT,

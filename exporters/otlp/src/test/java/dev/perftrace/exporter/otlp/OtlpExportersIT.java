@@ -248,7 +248,11 @@ class OtlpExportersIT {
           .as("the open circuit stops hammering the dead endpoint")
           .isLessThan(40);
 
-      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+      // The collector comes back on the port it left (the exporter points there); another
+      // process may hold it for a moment: the bind is retried until the deadline.
+      try (OtlpGrpcReceiver receiver =
+          Poll.until("a receiver bound again on port " + port, WAIT,
+              () -> OtlpGrpcReceiver.start(port), r -> true)) {
         Poll.until(
             "recovered span",
             WAIT,

@@ -489,7 +489,11 @@ class GrpcJavaSenderIT {
           () -> sender.channel().getState(false) == ConnectivityState.TRANSIENT_FAILURE);
       // grpc-java now waits about 1 s (0.8-1.2 s) before reconnecting; a call meanwhile would fail
       // at once with UNAVAILABLE unless the sender resets the back-off.
-      try (OtlpGrpcReceiver back = OtlpGrpcReceiver.start(port)) {
+      // The collector comes back on the port it left (the exporter points there); another
+      // process may hold it for a moment: the bind is retried until the deadline.
+      try (OtlpGrpcReceiver back =
+          Poll.until("a receiver bound again on port " + port, WAIT,
+              () -> OtlpGrpcReceiver.start(port), r -> true)) {
         CompletableFuture<Object> outcome = send(sender);
         Object response = outcome.join();
         assertThat(response).isInstanceOf(GrpcResponse.class);
