@@ -174,6 +174,28 @@ class SdkLifecycleIT {
   }
 
   @Test
+  void forceFlush_backToBack_everySpanDeliveredByEachFlush() {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start();
+        PerfTraceSdk sdk =
+            sdk(
+                Map.of(
+                    "otel.exporter.otlp.endpoint", receiver.endpoint(),
+                    "otel.metrics.exporter", "none",
+                    "otel.bsp.schedule.delay", "3600000"), // only forceFlush exports
+                false)) {
+      Tracer tracer = sdk.openTelemetry().getTracer("t");
+      for (int i = 1; i <= 300; i++) {
+        tracer.spanBuilder("back-to-back-" + i).startSpan().end();
+
+        assertThat(sdk.forceFlush(Duration.ofSeconds(10))).as("flush %d", i).isTrue();
+
+        assertThat(receiver.spans()).as("after flush %d", i).hasSize(i);
+      }
+      assertThat(receiver.spans().get(299).name()).isEqualTo("back-to-back-300");
+    }
+  }
+
+  @Test
   void forceFlush_offlineFile_returnsTrueWithTheLinesWritten() throws Exception {
     Path file = tempDir.resolve("flushed.jsonl");
     try (PerfTraceSdk sdk =
