@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A configured OpenTelemetry SDK for an application, built in one call: resource (service name
@@ -42,7 +43,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PerfTraceSdk implements AutoCloseable {
 
   private static final System.Logger LOGGER = System.getLogger("dev.perftrace.sdk");
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** The documented bound of {@link #close()}, in seconds. */
+  static final int CLOSE_TIMEOUT_SECONDS = 10;
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS);
+  /** Time kept at the end of the close deadline for stopping the runtime and self-metrics. */
+  private static final long INSTRUMENTS_RESERVE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long FLUSH_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final int SKIPPED_FLUSH_RETRIES = 20;
+  private static final long SKIPPED_FLUSH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final OpenTelemetrySdk sdk;
   private final SdkConfig config;
@@ -69,7 +78,7 @@ public final class PerfTraceSdk implements AutoCloseable {
             sdk.getMeterProvider().get("dev.perftrace.sdk"), this.guards.values());
     this.runtimeMetrics = RuntimeTelemetry.create(sdk);
     if (registerShutdownHook) {
-      shutdownHook = new Thread(this::closeFromHook, "perftrace-sdk-shutdown");
+      shutdownHook = new Thread(this::runShutdownHook, "perftrace-sdk-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } else {
       shutdownHook = null;
@@ -115,31 +124,67 @@ public final class PerfTraceSdk implements AutoCloseable {
   }
 
   /**
-   * Exports pending spans and metrics now, waiting at most {@code timeout}; returns whether
-   * everything was exported in time. Never throws on export failure.
+   * Exports pending spans and metrics now, waiting at most {@code timeout}; returns true when
+   * both were flushed in time and no export failed or was dropped meanwhile. A metric export
+   * already in flight (the periodic one) is waited for and the metrics are then collected and
+   * exported again, so that what was recorded before the call is delivered. Never throws on
+   * export failure.
    */
   public boolean forceFlush(Duration timeout) {
     requireNonNull(timeout, "timeout");
-    CompletableResultCode result =
-        CompletableResultCode.ofAll(
-            java.util.List.of(
-                sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
-    return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long troubleBefore = trouble();
+    CompletableResultCode traces = sdk.getSdkTracerProvider().forceFlush();
+    // The batch span processor (1.59 to 1.68) answers a flush asked for while its worker is
+    // finishing the previous one with that one's completed result, and flushes nothing: spans
+    // ended since stay queued. A flush is never complete the moment it is asked for (the worker
+    // does it), so a result complete at once is such a skipped flush: ask again.
+    for (int i = 0; traces.isDone() && !closed.get() && i < SKIPPED_FLUSH_RETRIES; i++) {
+      LockSupport.parkNanos(SKIPPED_FLUSH_PAUSE_NANOS);
+      traces = sdk.getSdkTracerProvider().forceFlush();
+    }
+    boolean metrics = false;
+    while (true) {
+      CompletableResultCode result = sdk.getSdkMeterProvider().forceFlush();
+      // Up to OpenTelemetry 1.6x the periodic reader refuses a collection at once while its
+      // previous export is in flight ("Exporter busy"), failing the flush before it returns;
+      // later versions queue the flush behind that export. A flush refused at once is tried
+      // again shortly, until the deadline, so that what was recorded before the call goes out.
+      boolean refusedAtOnce = result.isDone() && !result.isSuccess();
+      result.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (result.isSuccess()) {
+        metrics = true;
+        break;
+      }
+      if (!refusedAtOnce || System.nanoTime() >= deadline) {
+        break;
+      }
+      LockSupport.parkNanos(Math.min(FLUSH_RETRY_NANOS, Math.max(0, deadline - System.nanoTime())));
+    }
+    traces.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    return metrics && traces.isSuccess() && trouble() == troubleBefore;
+  }
+
+  /** Failed exports plus dropped items over all guards: grows when something was not exported. */
+  private long trouble() {
+    long sum = 0;
+    for (ExportGuard guard : guards.values()) {
+      ExporterHealth health = guard.health();
+      sum += health.failures() + health.droppedTotal();
+    }
+    return sum;
   }
 
   /**
-   * Flushes and shuts everything down, returning within 10 s (plus the time to stop the runtime
-   * and self-metrics) even when the collector hangs; idempotent. A second call while the first is
-   * flushing waits for it within the same bound.
+   * Flushes and shuts everything down, returning within 10 s even when the collector hangs (one
+   * deadline for the final span export, the last metric export and stopping the runtime and
+   * self-metrics); idempotent. A second call while the first is flushing waits for it within the
+   * same bound.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
-      try {
-        closeDone.await(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitClose();
       return;
     }
     if (shutdownHook != null) {
@@ -152,53 +197,77 @@ public final class PerfTraceSdk implements AutoCloseable {
     shutdown();
   }
 
-  private void closeFromHook() {
+  /** What the shutdown hook runs; package-private so that tests can run it directly. */
+  void runShutdownHook() {
     if (closed.compareAndSet(false, true)) {
       shutdown();
     } else {
       // close() is under way on another thread: keep the JVM alive until it has flushed.
-      try {
-        closeDone.await(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitClose();
+    }
+  }
+
+  private void awaitClose() {
+    try {
+      closeDone.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private void shutdown() {
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    CountDownLatch finished = new CountDownLatch(1);
+    AtomicBoolean warned = new AtomicBoolean();
     try {
       // Shut the SDK down first: its final collection still reads the runtime and self-metrics.
       // It runs on its own thread so that an exporter blocking in shutdown (a hung collector)
-      // cannot hold close() past CLOSE_TIMEOUT.
-      CompletableResultCode result = new CompletableResultCode();
+      // cannot hold close() past the deadline, which traces and metrics share.
       Thread worker =
           new Thread(
               () -> {
-                CompletableResultCode r = sdk.shutdown();
-                r.whenComplete(() -> {
-                  if (r.isSuccess()) {
-                    result.succeed();
-                  } else {
-                    result.fail();
+                try {
+                  CompletableResultCode result = sdk.shutdown();
+                  result.join(
+                      Math.max(0, deadline - INSTRUMENTS_RESERVE_NANOS - System.nanoTime()),
+                      TimeUnit.NANOSECONDS);
+                  if (!result.isSuccess()) {
+                    warnIncomplete(warned);
                   }
-                });
+                } finally {
+                  closeInstruments();
+                  finished.countDown();
+                }
               },
               "perftrace-sdk-close");
       worker.setDaemon(true);
       worker.start();
-      result.join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (!result.isSuccess()) {
-        LOGGER.log(
-            Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
-      }
       try {
-        runtimeMetrics.close();
-        selfMetrics.close();
-      } catch (Exception e) {
-        LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
+        if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          // The SDK's shutdown call itself blocks (the metric reader waits for a hung export):
+          // return at the deadline; the worker stops the instruments when that call returns.
+          warnIncomplete(warned);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     } finally {
       closeDone.countDown();
+    }
+  }
+
+  private static void warnIncomplete(AtomicBoolean warned) {
+    if (warned.compareAndSet(false, true)) {
+      LOGGER.log(Level.WARNING, "PerfTrace SDK shutdown did not complete within " + CLOSE_TIMEOUT);
+    }
+  }
+
+  private void closeInstruments() {
+    try {
+      runtimeMetrics.close();
+      selfMetrics.close();
+    } catch (Exception e) {
+      LOGGER.log(Level.DEBUG, "closing runtime or self-metrics failed", e);
     }
   }
 

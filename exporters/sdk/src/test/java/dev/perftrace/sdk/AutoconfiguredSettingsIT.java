@@ -213,28 +213,4 @@ class AutoconfiguredSettingsIT {
           .containsEntry("override-limit", 10);
     }
   }
-
-  @Test
-  void close_collectorHangs_returnsWithinTheDocumentedBound() {
-    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
-      receiver.setBehavior(dev.perftrace.testing.otlp.ReceiverBehavior.HANG);
-      PerfTraceSdk sdk =
-          sdk(Map.of(
-              "otel.exporter.otlp.endpoint", receiver.endpoint(),
-              "otel.exporter.otlp.timeout", "60s",
-              "otel.bsp.export.timeout", "60s",
-              "otel.metric.export.timeout", "60s"));
-      sdk.openTelemetry().getTracer("t").spanBuilder("never-answered").startSpan().end();
-      Poll.until("the export reached the hung receiver", WAIT, () -> receiver.attempts() >= 1);
-
-      long start = System.nanoTime();
-      sdk.close();
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-      // documented: 10 s for the SDK shutdown, plus stopping runtime and self-metrics
-      assertThat(took).isLessThan(Duration.ofMillis(11_500));
-      assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1)); // it did wait for the hung export
-      receiver.setBehavior(dev.perftrace.testing.otlp.ReceiverBehavior.ACCEPT);
-    }
-  }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ExportGuardTest {
 
@@ -170,6 +172,70 @@ class ExportGuardTest {
     assertThat(guard.health().lastError())
         .contains("IllegalStateException: rejected key **** for tenant");
     assertThat(guard.health().toString()).doesNotContain("s3cr3t-key");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"299, 299", "300, 300", "301, 300"})
+  void lastError_length_isBoundedTo300Characters(int length, int expected) {
+    String prefix = "IllegalStateException: ";
+    String message = "e".repeat(length - prefix.length());
+    delegate.fail = true;
+    delegate.failure = new IllegalStateException(message);
+
+    export(1);
+
+    String lastError = guard.health().lastError().orElseThrow();
+    assertThat(lastError).hasSize(expected);
+    if (length <= 300) {
+      assertThat(lastError).isEqualTo(prefix + message);
+    } else {
+      assertThat(lastError).isEqualTo((prefix + message).substring(0, 297) + "...");
+    }
+  }
+
+  @Test
+  void logging_firstOpenWarningFirstRecoveryInfo_laterOnesDebug() {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.perftrace.exporter.otlp");
+    List<String> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            records.add(record.getLevel() + " " + record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Level before = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.ALL);
+    logger.addHandler(handler);
+    try {
+      for (int round = 0; round < 2; round++) {
+        openCircuit();
+        delegate.fail = false;
+        clock.nanos += Duration.ofSeconds(10).toNanos();
+        export(1);
+        assertThat(guard.health().circuitState()).isEqualTo(CircuitState.CLOSED);
+      }
+      delegate.fail = true;
+      delegate.failure = new IllegalStateException("unrelated");
+      export(1); // below the threshold: no log line
+
+      String open =
+          "OTLP traces exporter failing (IllegalStateException: refused); circuit open, dropping"
+              + " batches for PT10S";
+      String recovered = "OTLP traces exporter recovered; circuit closed";
+      assertThat(records)
+          .containsExactly(
+              "WARNING " + open, "INFO " + recovered, "FINE " + open, "FINE " + recovered);
+    } finally {
+      logger.removeHandler(handler);
+      logger.setLevel(before);
+    }
   }
 
   @Test

@@ -82,6 +82,25 @@ class JsonLinesFileTest {
   }
 
   @Test
+  void batchOverTheCap_split_onlyTheOversizedSpanDropped() throws Exception {
+    Path file = tempDir.resolve("split.jsonl");
+    ExportGuard guard = ExportGuard.builder(Signal.TRACES).setFailureThreshold(1).build();
+    SpanExporter exporter = guard.wrap(OtlpExporters.jsonLinesSpanExporter(file, 1000, 2));
+
+    CompletableResultCode result =
+        exporter.export(List.of(span("small-1"), span("a".repeat(2000)), span("small-2")))
+            .join(5, TimeUnit.SECONDS);
+
+    assertThat(result.isSuccess()).isFalse();
+    String text = Files.readString(file);
+    assertThat(text).contains("small-1").contains("small-2").doesNotContain("aaaa");
+    assertThat(guard.health().exported()).isEqualTo(2);
+    assertThat(guard.health().dropped(DropReason.EXPORT_FAILED)).isEqualTo(1);
+    assertThat(guard.health().failures()).isEqualTo(1);
+    assertThat(guard.health().circuitState()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
   void unwritablePath_failsAtCreationNamingTheFile() throws Exception {
     Path notADirectory = Files.writeString(tempDir.resolve("plain-file"), "x");
     Path file = notADirectory.resolve("spans.jsonl");

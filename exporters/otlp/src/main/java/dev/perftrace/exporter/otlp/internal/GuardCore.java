@@ -246,13 +246,15 @@ public final class GuardCore {
 
   /**
    * Returns true when the collector answered and rejected this one batch, a non-retryable
-   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT}, HTTP 400 or 413,
-   * or a batch larger than the OTLP-JSON file's size cap.
+   * outcome that another batch would not share: gRPC {@code INVALID_ARGUMENT} or {@code
+   * RESOURCE_EXHAUSTED} (a request over the collector's message size limit; OTLP makes it
+   * retryable only with a {@code RetryInfo}, which PerfTrace's gRPC sender has already honoured),
+   * HTTP 400 or 413, or a batch larger than the OTLP-JSON file's size cap.
    * (UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED and the like fail every batch alike and
    * count towards opening the circuit.)
    */
   static boolean isBatchRejected(Throwable error) {
-    if (error instanceof FileCapExceededException) {
+    if (isTooLarge(error)) {
       return true;
     }
     if (error instanceof FailedExportException.GrpcExportException) {
@@ -262,8 +264,28 @@ public final class GuardCore {
     if (error instanceof FailedExportException.HttpExportException) {
       io.opentelemetry.sdk.common.export.HttpResponse response =
           ((FailedExportException.HttpExportException) error).getResponse();
-      return response != null
-          && (response.getStatusCode() == 400 || response.getStatusCode() == 413);
+      return response != null && response.getStatusCode() == 400;
+    }
+    return false;
+  }
+
+  /**
+   * Returns true when the batch was refused for its size: gRPC {@code RESOURCE_EXHAUSTED}, HTTP
+   * 413, or a line over the OTLP-JSON file's cap. Such a batch is split and its halves sent again,
+   * so that one oversized item does not take the others down with it.
+   */
+  static boolean isTooLarge(Throwable error) {
+    if (error instanceof FileCapExceededException) {
+      return true;
+    }
+    if (error instanceof FailedExportException.GrpcExportException) {
+      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
+      return response != null && response.getStatusCode() == GrpcStatusCode.RESOURCE_EXHAUSTED;
+    }
+    if (error instanceof FailedExportException.HttpExportException) {
+      io.opentelemetry.sdk.common.export.HttpResponse response =
+          ((FailedExportException.HttpExportException) error).getResponse();
+      return response != null && response.getStatusCode() == 413;
     }
     return false;
   }
@@ -295,7 +317,10 @@ public final class GuardCore {
     return mask(text);
   }
 
-  /** Replaces every configured secret value in {@code text}, and bounds its length. */
+  /**
+   * Replaces every configured secret value in {@code text}, and bounds its length: at most 300
+   * characters, a longer text is cut to 297 and ends with {@code ...}.
+   */
   public String mask(String text) {
     String masked = text;
     for (String secret : secrets) {
@@ -304,7 +329,7 @@ public final class GuardCore {
       }
     }
     if (masked.length() > MAX_ERROR_LENGTH) {
-      masked = masked.substring(0, MAX_ERROR_LENGTH) + "...";
+      masked = masked.substring(0, MAX_ERROR_LENGTH - 3) + "...";
     }
     return masked;
   }

@@ -27,7 +27,7 @@ public final class GuardedMetricExporter implements MetricExporter {
 
   @Override
   public CompletableResultCode export(Collection<MetricData> metrics) {
-    return GuardedSpanExporter.Guarded.export(core, metrics.size(), () -> delegate.export(metrics));
+    return GuardedSpanExporter.Guarded.export(core, metrics, delegate::export);
   }
 
   @Override

@@ -4,7 +4,9 @@ import dev.perftrace.exporter.otlp.DropReason;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * A span exporter behind a circuit breaker that records health and drops.
@@ -24,7 +26,7 @@ public final class GuardedSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    return Guarded.export(core, spans.size(), () -> delegate.export(spans));
+    return Guarded.export(core, spans, delegate::export);
   }
 
   @Override
@@ -50,35 +52,69 @@ public final class GuardedSpanExporter implements SpanExporter {
   static final class Guarded {
     private Guarded() {}
 
-    interface Call {
-      CompletableResultCode run();
+    interface Call<T> {
+      CompletableResultCode run(Collection<T> items);
     }
 
-    static CompletableResultCode export(GuardCore core, int items, Call call) {
-      if (items == 0) {
+    static <T> CompletableResultCode export(GuardCore core, Collection<T> items, Call<T> call) {
+      if (items.isEmpty()) {
         return CompletableResultCode.ofSuccess();
       }
       GuardCore.Permit permit = core.acquire();
       if (permit == GuardCore.Permit.REJECT) {
-        core.drop(DropReason.CIRCUIT_OPEN, items);
+        core.drop(DropReason.CIRCUIT_OPEN, items.size());
         return CompletableResultCode.ofFailure();
       }
+      return attempt(core, items, call);
+    }
+
+    /**
+     * Exports {@code items}; when the collector refuses them for their size ({@link
+     * GuardCore#isTooLarge}) and there is more than one, exports each half again, so that only
+     * the oversized item itself is dropped and counted.
+     */
+    private static <T> CompletableResultCode attempt(
+        GuardCore core, Collection<T> items, Call<T> call) {
       CompletableResultCode result;
       try {
-        result = call.run();
+        result = call.run(items);
       } catch (RuntimeException e) {
-        core.onFailure(items, e);
+        core.onFailure(items.size(), e);
         return CompletableResultCode.ofExceptionalFailure(e);
       }
+      CompletableResultCode outcome = new CompletableResultCode();
       result.whenComplete(
           () -> {
             if (result.isSuccess()) {
-              core.onSuccess(items);
+              core.onSuccess(items.size());
+              outcome.succeed();
+              return;
+            }
+            Throwable error = result.getFailureThrowable();
+            if (items.size() > 1 && GuardCore.isTooLarge(error)) {
+              List<T> all = new ArrayList<>(items);
+              int half = all.size() / 2;
+              CompletableResultCode first = attempt(core, all.subList(0, half), call);
+              CompletableResultCode second = attempt(core, all.subList(half, all.size()), call);
+              CompletableResultCode both = CompletableResultCode.ofAll(List.of(first, second));
+              both.whenComplete(
+                  () -> {
+                    if (both.isSuccess()) {
+                      outcome.succeed();
+                    } else {
+                      outcome.failExceptionally(error);
+                    }
+                  });
+              return;
+            }
+            core.onFailure(items.size(), error);
+            if (error == null) {
+              outcome.fail();
             } else {
-              core.onFailure(items, result.getFailureThrowable());
+              outcome.failExceptionally(error);
             }
           });
-      return result;
+      return outcome;
     }
   }
 }
