@@ -267,6 +267,22 @@ final class Comparison {
           boolean met = m.allocBytesPerOp() <= r.allocBytesPerOp() * target.limit() + allocSlack;
           return new TargetRow(target, conditions, value, met ? Verdict.MET : Verdict.MISSED);
         }
+      case ALLOC_ABOVE_BYTES:
+        {
+          if (!m.hasAlloc() || !r.hasAlloc()) {
+            return new TargetRow(target, conditions, "no -prof gc data", Verdict.SKIPPED);
+          }
+          double above = m.allocBytesPerOp() - r.allocBytesPerOp();
+          String value =
+              String.format(
+                  Locale.ROOT,
+                  "%+.1f B (%s vs %s B/op)",
+                  above,
+                  bytes(m.allocBytesPerOp()),
+                  bytes(r.allocBytesPerOp()));
+          boolean met = above <= target.limit() + allocSlack;
+          return new TargetRow(target, conditions, value, met ? Verdict.MET : Verdict.MISSED);
+        }
       case TIME_ABOVE_NS:
         {
           Times times = Times.of(m, r);

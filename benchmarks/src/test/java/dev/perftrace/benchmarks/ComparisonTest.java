@@ -45,6 +45,41 @@ class ComparisonTest {
     assertThat(c.targetMissed()).isTrue();
   }
 
+  private static final Target ALLOC_ABOVE =
+      new Target(
+          "alloc",
+          Target.Kind.ALLOC_ABOVE_BYTES,
+          "OperationBenchmark.perfTrace",
+          "OperationBenchmark.rawOpenTelemetry",
+          40);
+
+  @Test
+  void of_allocFortyBytesAboveRaw_met() {
+    Comparison c =
+        targetsOnly(
+            ALLOC_ABOVE,
+            avgt("OperationBenchmark.perfTrace", 500, 1048),
+            avgt("OperationBenchmark.rawOpenTelemetry", 500, 1008));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("+40.0 B (1048.0 vs 1008.0 B/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MET);
+    });
+  }
+
+  @Test
+  void of_allocFortyEightBytesAboveRaw_missed() {
+    Comparison c =
+        targetsOnly(
+            ALLOC_ABOVE,
+            avgt("OperationBenchmark.perfTrace", 500, 1056),
+            avgt("OperationBenchmark.rawOpenTelemetry", 500, 1008));
+    assertThat(c.targetRows()).singleElement().satisfies(row -> {
+      assertThat(row.value()).isEqualTo("+48.0 B (1056.0 vs 1008.0 B/op)");
+      assertThat(row.verdict()).isEqualTo(Verdict.MISSED);
+    });
+    assertThat(c.targetMissed()).isTrue();
+  }
+
   @Test
   void of_noopSixNanosAboveEmptyMethod_missed() {
     Comparison c =
