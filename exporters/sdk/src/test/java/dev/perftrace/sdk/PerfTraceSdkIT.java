@@ -179,7 +179,8 @@ class PerfTraceSdkIT {
               h -> h.state() == HealthState.DOWN);
       assertThat(traces.circuitState()).isEqualTo(CircuitState.OPEN);
       assertThat(traces.consecutiveFailures()).isEqualTo(1);
-      assertThat(traces.lastError()).isPresent();
+      assertThat(traces.lastError())
+          .hasValueSatisfying(e -> assertThat(e).startsWith("gRPC UNAVAILABLE"));
       assertThat(sdk.health(Signal.METRICS).map(ExporterHealth::state)).contains(HealthState.UP);
       Poll.until("state gauge 0 for traces", WAIT,
           () -> latest(receiver, "perftrace.exporter.state",
