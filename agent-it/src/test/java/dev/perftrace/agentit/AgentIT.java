@@ -11,16 +11,11 @@ import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * all tests; each test checks one behaviour.
  */
 class AgentIT {
-  private static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
-  private static final Path CLASSPATH = Path.of("target", "agent", "app.classpath");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private static OtlpGrpcReceiver receiver;
@@ -43,52 +36,16 @@ class AgentIT {
 
   @BeforeAll
   static void runTheApplicationUnderTheAgent() throws IOException, InterruptedException {
-    assertThat(AGENT).as("agent jar (mvn generate-test-resources copies it)").isRegularFile();
     receiver = OtlpGrpcReceiver.start();
-    String classpath =
-        Path.of("target", "classes").toAbsolutePath()
-            + java.io.File.pathSeparator
-            + Files.readString(CLASSPATH, StandardCharsets.UTF_8).trim();
-    Path log = Files.createTempFile(Path.of("target"), "agent-app", ".log");
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-javaagent:" + AGENT.toAbsolutePath(),
-            "-Dotel.service.name=perftrace-agent-it",
-            "-Dotel.exporter.otlp.protocol=grpc",
-            "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-            "-Dotel.traces.exporter=otlp",
-            "-Dotel.metrics.exporter=otlp",
-            "-Dotel.logs.exporter=none",
-            // one metric export, at shutdown: exemplars are reset at each collection
-            "-Dotel.metric.export.interval=600000",
-            "-Dotel.traces.sampler=always_on",
+    printed =
+        AgentRun.run(
+            receiver,
+            TIMEOUT,
+            AgentApp.class,
+            "perftrace-agent-it",
             // the agent's baggage span processor puts the correlation ID on its own spans too
             "-Dotel.java.experimental.span-attributes.copy-from-baggage.include="
-                + "perftrace.correlation_id",
-            "-cp",
-            classpath,
-            AgentApp.class.getName());
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    boolean exited = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!exited) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("application exited within %s; output:%n%s", TIMEOUT, output).isTrue();
-    assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
-    printed = new LinkedHashMap<>();
-    for (String line : output.split("\\R")) {
-      int eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith("[") && !line.contains(" ")) {
-        printed.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    assertThat(printed).as("output:%n%s", output).containsEntry("done", "true");
+                + "perftrace.correlation_id");
     String traceId = printed.get("outer.current.trace_id");
     // the SDK flushes at shutdown; the spans of the trace: outer, inner, HTTP client, HTTP server
     trace =

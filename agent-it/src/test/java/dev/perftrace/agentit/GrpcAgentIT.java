@@ -36,7 +36,7 @@ class GrpcAgentIT {
   @BeforeAll
   static void runTheApplicationUnderTheAgent() throws IOException, InterruptedException {
     receiver = OtlpGrpcReceiver.start();
-    printed = GrpcAgentRun.run(receiver, TIMEOUT);
+    printed = AgentRun.run(receiver, TIMEOUT, GrpcAgentApp.class, "perftrace-grpc-agent-it");
     String traceId = printed.get("caller.trace_id");
     // the caller and, per call, one client and one server span: 7; waits a little longer for
     // any further span of the trace so that a duplicate would be seen
@@ -154,10 +154,10 @@ class GrpcAgentIT {
   }
 
   private static Map<String, Long> durations(String operation) {
-    return GrpcAgentRun.durations(receiver, operation);
+    return AgentRun.durations(receiver, operation);
   }
 
   private static Map<String, Long> transferIo() {
-    return GrpcAgentRun.transferIo(receiver);
+    return AgentRun.transferIo(receiver);
   }
 }

@@ -34,7 +34,7 @@ class GrpcAgentOwnSpansIT {
   @BeforeAll
   static void runTheApplicationUnderTheAgent() throws IOException, InterruptedException {
     receiver = OtlpGrpcReceiver.start();
-    printed = GrpcAgentRun.run(receiver, TIMEOUT, "-Dotel.instrumentation.grpc.enabled=false");
+    printed = AgentRun.run(receiver, TIMEOUT, GrpcAgentApp.class, "perftrace-grpc-agent-it", "-Dotel.instrumentation.grpc.enabled=false");
     String traceId = printed.get("caller.trace_id");
     Poll.until(
         "perftrace.operation.duration",
@@ -114,9 +114,9 @@ class GrpcAgentOwnSpansIT {
       assertThat(span(full("Unary"), kind).attribute("rpc.grpc.status_code")).isEqualTo("0");
       assertThat(span(full("Unary"), kind).attribute("rpc.system")).isEqualTo("grpc");
     }
-    assertThat(GrpcAgentRun.durations(receiver, full("Unary")))
+    assertThat(AgentRun.durations(receiver, full("Unary")))
         .containsExactly(Map.entry("success null", 2L));
-    assertThat(GrpcAgentRun.durations(receiver, full("Fail")))
+    assertThat(AgentRun.durations(receiver, full("Fail")))
         .containsExactly(Map.entry("error UNAVAILABLE", 2L));
   }
 
@@ -127,7 +127,7 @@ class GrpcAgentOwnSpansIT {
     assertThat(span(full("Repeat"), SpanKind.SPAN_KIND_SERVER).attribute("perftrace.bytes.sent"))
         .isEqualTo("40");
     String authority = printed.get("authority");
-    assertThat(GrpcAgentRun.transferIo(receiver))
+    assertThat(AgentRun.transferIo(receiver))
         .isEqualTo(Map.of("receive " + authority, 56L, "transmit " + authority, 56L));
   }
 }

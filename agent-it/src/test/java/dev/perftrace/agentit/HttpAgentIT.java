@@ -14,16 +14,11 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +32,6 @@ import org.junit.jupiter.api.Test;
  * agent's), PerfTrace stepping aside with metrics and enrichment only.
  */
 class HttpAgentIT {
-  private static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
-  private static final Path CLASSPATH = Path.of("target", "agent", "app.classpath");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String CLIENT_SCOPE = "dev.perftrace.agentit.client";
   private static final String SERVER_SCOPE = "dev.perftrace.agentit.server";
@@ -49,45 +42,13 @@ class HttpAgentIT {
 
   @BeforeAll
   static void runTheApplicationUnderTheAgent() throws IOException, InterruptedException {
-    assertThat(AGENT).as("agent jar (mvn generate-test-resources copies it)").isRegularFile();
     receiver = OtlpGrpcReceiver.start();
-    String classpath =
-        Path.of("target", "classes").toAbsolutePath()
-            + java.io.File.pathSeparator
-            + Files.readString(CLASSPATH, StandardCharsets.UTF_8).trim();
-    Path log = Files.createTempFile(Path.of("target"), "http-agent-app", ".log");
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-javaagent:" + AGENT.toAbsolutePath(),
-            "-Dotel.service.name=perftrace-http-agent-it",
-            "-Dotel.exporter.otlp.protocol=grpc",
-            "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-            "-Dotel.traces.exporter=otlp",
-            "-Dotel.metrics.exporter=otlp",
-            "-Dotel.logs.exporter=none",
-            "-Dotel.metric.export.interval=600000",
-            "-Dotel.traces.sampler=always_on",
-            "-cp",
-            classpath,
-            HttpAgentApp.class.getName());
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean exited = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!exited) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("application exited within %s; output:%n%s", TIMEOUT, output).isTrue();
-    assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
-    printed = new LinkedHashMap<>();
-    for (String line : output.split("\\R")) {
-      int eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith("[") && !line.contains(" ")) {
-        printed.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    assertThat(printed).as("output:%n%s", output).containsEntry("done", "true");
+    printed =
+        AgentRun.run(
+            receiver,
+            TIMEOUT,
+            HttpAgentApp.class,
+            "perftrace-http-agent-it");
     String traceId = printed.get("outer.trace_id");
     // outer, the agent's client and server spans, handle; give stragglers the same deadline
     trace =

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
 import dev.perftrace.report.internal.ReportData.OperationStats;
+import dev.perftrace.testing.KnownDistributions;
+import dev.perftrace.testing.KnownDistributions.Sample;
 import dev.perftrace.testing.PrometheusServer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -15,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -37,19 +38,17 @@ import org.junit.jupiter.api.TestInstance;
 class ReportNativeHistogramIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final int SAMPLES = 100_000;
+  private static final int SAMPLES = KnownDistributions.SAMPLES;
   private static final double[] QUANTILES = {0.5, 0.95, 0.99};
   private static final AttributeKey<String> OPERATION =
       AttributeKey.stringKey("perftrace.operation.name");
   private static final AttributeKey<String> OUTCOME =
       AttributeKey.stringKey("perftrace.operation.outcome");
 
+  /** The native suite's samples in seconds, by name (one definition for every accuracy test). */
   private final Map<String, double[]> suite =
-      Map.of(
-          "lognormal_50us", lognormal(50e-6, 11),
-          "lognormal_2ms", lognormal(2e-3, 12),
-          "bimodal_200us_300ms", bimodal(13),
-          "loguniform_1us_10s", logUniform(1e-6, 10.0, 24));
+      KnownDistributions.nativeSuite().stream()
+          .collect(Collectors.toMap(Sample::name, ReportNativeHistogramIT::seconds));
   private SdkMeterProvider meterProvider;
   private PrometheusExporter exporter;
   private PrometheusServer prometheus;
@@ -181,38 +180,11 @@ class ReportNativeHistogramIT {
     return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
   }
 
-  private static double[] lognormal(double median, long seed) {
-    Random random = new Random(seed);
-    double[] out = new double[SAMPLES];
-    for (int i = 0; i < SAMPLES; i++) {
-      out[i] = nanos(median * Math.exp(random.nextGaussian()));
+  private static double[] seconds(Sample sample) {
+    double[] out = new double[sample.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sample.seconds(i);
     }
     return out;
   }
-
-  private static double[] bimodal(long seed) {
-    Random random = new Random(seed);
-    double[] out = new double[SAMPLES];
-    for (int i = 0; i < SAMPLES; i++) {
-      double median = random.nextDouble() < 0.99 ? 200e-6 : 0.3;
-      out[i] = nanos(median * Math.exp(random.nextGaussian()));
-    }
-    return out;
-  }
-
-  private static double[] logUniform(double low, double high, long seed) {
-    Random random = new Random(seed);
-    double span = Math.log(high / low);
-    double[] out = new double[SAMPLES];
-    for (int i = 0; i < SAMPLES; i++) {
-      out[i] = nanos(low * Math.exp(span * random.nextDouble()));
-    }
-    return out;
-  }
-
-  /** Whole nanoseconds, as recordDuration records them. */
-  private static double nanos(double seconds) {
-    return Math.max(1L, Math.round(seconds * 1e9)) / 1e9;
-  }
-
 }

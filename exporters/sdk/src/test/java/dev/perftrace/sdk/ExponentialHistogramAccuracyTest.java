@@ -3,7 +3,8 @@ package dev.perftrace.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perftrace.PerfTracer;
-import dev.perftrace.sdk.Distributions.Sample;
+import dev.perftrace.testing.KnownDistributions;
+import dev.perftrace.testing.KnownDistributions.Sample;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.Aggregation;
@@ -40,12 +41,12 @@ class ExponentialHistogramAccuracyTest {
   @Test
   void exponentialDefault160Buckets_p50ToP999Within5PercentFrom1MicrosecondTo10Seconds() {
     // The SDK default of base2_exponential_bucket_histogram, spelled out: 160 buckets, max scale 20.
-    List<Sample> suite = new ArrayList<>(Distributions.explicitSuite());
-    suite.add(Distributions.lognormal("lognormal_1us", 1e-6, 1.0, 21));
-    suite.add(Distributions.lognormal("lognormal_100ms", 0.1, 1.0, 22));
-    suite.add(Distributions.lognormal("lognormal_10s", 10.0, 1.0, 23));
+    List<Sample> suite = new ArrayList<>(KnownDistributions.explicitSuite());
+    suite.add(KnownDistributions.lognormal("lognormal_1us", 1e-6, 1.0, 21));
+    suite.add(KnownDistributions.lognormal("lognormal_100ms", 0.1, 1.0, 22));
+    suite.add(KnownDistributions.lognormal("lognormal_10s", 10.0, 1.0, 23));
     // one series spanning the whole range: the SDK must downscale to fit 160 buckets
-    suite.add(Distributions.logUniform("loguniform_1us_10s", 1e-6, 10.0, 24));
+    suite.add(KnownDistributions.logUniform("loguniform_1us_10s", 1e-6, 10.0, 24));
     InMemoryMetricReader reader =
         InMemoryMetricReader.builder()
             .setDefaultAggregationSelector(
@@ -58,7 +59,7 @@ class ExponentialHistogramAccuracyTest {
           PerfTracer.create(
               OpenTelemetrySdk.builder().setMeterProvider(meterProvider).build(), "accuracy.exp");
       for (Sample sample : suite) {
-        for (int i = 0; i < Distributions.SAMPLES; i++) {
+        for (int i = 0; i < KnownDistributions.SAMPLES; i++) {
           tracer.recordDuration(sample.name(), sample.duration(i));
         }
       }
@@ -71,14 +72,14 @@ class ExponentialHistogramAccuracyTest {
                 .filter(p -> sample.name().equals(p.getAttributes().get(OPERATION)))
                 .findFirst()
                 .orElseThrow();
-        assertThat(point.getCount()).isEqualTo(Distributions.SAMPLES);
+        assertThat(point.getCount()).isEqualTo(KnownDistributions.SAMPLES);
         assertThat(point.getZeroCount()).isZero();
-        assertThat(point.getPositiveBuckets().getTotalCount()).isEqualTo(Distributions.SAMPLES);
+        assertThat(point.getPositiveBuckets().getTotalCount()).isEqualTo(KnownDistributions.SAMPLES);
         assertThat(point.getPositiveBuckets().getBucketCounts()).hasSizeLessThanOrEqualTo(160);
-        for (double q : Distributions.QUANTILES) {
+        for (double q : KnownDistributions.QUANTILES) {
           double exact = sample.exactSeconds(q);
           double estimate = quantile(point, q);
-          double error = Distributions.error(estimate, exact);
+          double error = KnownDistributions.error(estimate, exact);
           System.out.printf(
               Locale.ROOT, "exponential %s scale=%d p%s exact=%.9f estimate=%.9f error=%+.2f%%%n",
               sample.name(), point.getScale(), q * 100, exact, estimate, error * 100);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perftrace.PerfTracer;
 import dev.perftrace.TieredCache;
 import dev.perftrace.exporter.prometheus.PrometheusExporter;
-import dev.perftrace.sdk.Distributions.Sample;
+import dev.perftrace.testing.KnownDistributions;
+import dev.perftrace.testing.KnownDistributions.Sample;
 import dev.perftrace.testing.PrometheusServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -34,9 +35,9 @@ class HistogramAccuracyIT {
           0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
           10.0);
 
-  private final List<Sample> suite = Distributions.explicitSuite();
+  private final List<Sample> suite = KnownDistributions.explicitSuite();
   /** A memory tier: lognormal around 1 µs, σ = 1 (p99.9 about 22 µs). */
-  private final Sample memoryTier = Distributions.lognormal("memory", 1e-6, 1.0, 14);
+  private final Sample memoryTier = KnownDistributions.lognormal("memory", 1e-6, 1.0, 14);
   private SdkMeterProvider meterProvider;
   private PrometheusServer prometheus;
 
@@ -48,13 +49,13 @@ class HistogramAccuracyIT {
     PerfTracer defaults = PerfTracer.builder(sdk, "accuracy.defaults").build();
     PerfTracer old = PerfTracer.builder(sdk, "accuracy.old").setDurationBuckets(OLD_BUCKETS).build();
     for (Sample sample : suite) {
-      for (int i = 0; i < Distributions.SAMPLES; i++) {
+      for (int i = 0; i < KnownDistributions.SAMPLES; i++) {
         defaults.recordDuration(sample.name(), sample.duration(i));
         old.recordDuration(sample.name(), sample.duration(i));
       }
     }
     TieredCache cache = defaults.cache("content", "memory");
-    for (int i = 0; i < Distributions.SAMPLES; i++) {
+    for (int i = 0; i < KnownDistributions.SAMPLES; i++) {
       cache.recordTierLatency("memory", true, memoryTier.duration(i));
     }
     prometheus = PrometheusServer.builder().addTarget("127.0.0.1:" + exporter.port()).start();
@@ -75,10 +76,10 @@ class HistogramAccuracyIT {
   void histogramQuantile_defaultBuckets_within25PercentOfExact() {
     for (Sample sample : suite) {
       awaitCount("accuracy.defaults", sample);
-      for (double q : Distributions.QUANTILES) {
+      for (double q : KnownDistributions.QUANTILES) {
         double exact = sample.exactSeconds(q);
         double estimate = quantile("accuracy.defaults", sample, q);
-        double error = Distributions.error(estimate, exact);
+        double error = KnownDistributions.error(estimate, exact);
         System.out.printf(
             Locale.ROOT, "defaults %s p%s exact=%.9f promql=%.9f error=%+.1f%%%n",
             sample.name(), q * 100, exact, estimate, error * 100);
@@ -95,10 +96,10 @@ class HistogramAccuracyIT {
     double worst = 0;
     for (Sample sample : suite) {
       awaitCount("accuracy.old", sample);
-      for (double q : Distributions.QUANTILES) {
+      for (double q : KnownDistributions.QUANTILES) {
         double exact = sample.exactSeconds(q);
         double estimate = quantile("accuracy.old", sample, q);
-        double error = Distributions.error(estimate, exact);
+        double error = KnownDistributions.error(estimate, exact);
         System.out.printf(
             Locale.ROOT, "old %s p%s exact=%.9f promql=%.9f error=%+.1f%%%n",
             sample.name(), q * 100, exact, estimate, error * 100);
@@ -116,15 +117,15 @@ class HistogramAccuracyIT {
             + "perftrace_cache_tier=\"memory\",perftrace_cache_result=\"hit\"}";
     assertThat(prometheus.awaitValue("perftrace_cache_tier_duration_seconds_count" + selector,
             TIMEOUT))
-        .isEqualTo((double) Distributions.SAMPLES);
-    for (double q : Distributions.QUANTILES) {
+        .isEqualTo((double) KnownDistributions.SAMPLES);
+    for (double q : KnownDistributions.QUANTILES) {
       double exact = memoryTier.exactSeconds(q);
       double estimate =
           prometheus
               .value("histogram_quantile(" + q + ", perftrace_cache_tier_duration_seconds_bucket"
                   + selector + ")")
               .orElseThrow();
-      double error = Distributions.error(estimate, exact);
+      double error = KnownDistributions.error(estimate, exact);
       System.out.printf(
           Locale.ROOT, "cache-tier memory p%s exact=%.9f promql=%.9f error=%+.1f%%%n",
           q * 100, exact, estimate, error * 100);
@@ -138,7 +139,7 @@ class HistogramAccuracyIT {
     assertThat(
             prometheus.awaitValue(
                 "perftrace_operation_duration_seconds_count" + selector(scope, sample), TIMEOUT))
-        .isEqualTo((double) Distributions.SAMPLES);
+        .isEqualTo((double) KnownDistributions.SAMPLES);
   }
 
   private double quantile(String scope, Sample sample, double q) {

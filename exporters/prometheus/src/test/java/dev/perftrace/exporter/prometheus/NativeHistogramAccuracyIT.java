@@ -4,7 +4,8 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.perftrace.exporter.prometheus.KnownDistributions.Sample;
+import dev.perftrace.testing.KnownDistributions;
+import dev.perftrace.testing.KnownDistributions.Sample;
 import dev.perftrace.testing.PrometheusServer;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;

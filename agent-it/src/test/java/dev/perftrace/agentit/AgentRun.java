@@ -20,30 +20,39 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@link GrpcAgentApp} once in its own JVM under the real agent, exporting to {@code
- * receiver}, and reads what it printed; helpers read PerfTrace's metrics from the receiver.
+ * Runs one of this module's applications once in its own JVM under the real agent, exporting
+ * OTLP/gRPC to {@code receiver}, and reads what it printed; helpers read PerfTrace's metrics from
+ * the receiver. Every agent IT starts its application through here.
  *
  * <p>Thread safety: for one test class's setup thread.
  */
-final class GrpcAgentRun {
+final class AgentRun {
   private static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
   private static final Path CLASSPATH = Path.of("target", "agent", "app.classpath");
 
-  private GrpcAgentRun() {}
+  private AgentRun() {}
 
-  /** Runs the application with the extra JVM options; returns its {@code key=value} lines. */
-  static Map<String, String> run(OtlpGrpcReceiver receiver, Duration timeout, String... options)
+  /**
+   * Runs {@code app} as service {@code serviceName} with the extra JVM options; returns its {@code
+   * key=value} lines (it must print {@code done=true}).
+   */
+  static Map<String, String> run(
+      OtlpGrpcReceiver receiver,
+      Duration timeout,
+      Class<?> app,
+      String serviceName,
+      String... options)
       throws IOException, InterruptedException {
     assertThat(AGENT).as("agent jar (mvn generate-test-resources copies it)").isRegularFile();
     String classpath =
         Path.of("target", "classes").toAbsolutePath()
             + java.io.File.pathSeparator
             + Files.readString(CLASSPATH, StandardCharsets.UTF_8).trim();
-    Path log = Files.createTempFile(Path.of("target"), "grpc-agent-app", ".log");
+    Path log = Files.createTempFile(Path.of("target"), app.getSimpleName(), ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-javaagent:" + AGENT.toAbsolutePath());
-    command.add("-Dotel.service.name=perftrace-grpc-agent-it");
+    command.add("-Dotel.service.name=" + serviceName);
     command.add("-Dotel.exporter.otlp.protocol=grpc");
     command.add("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint());
     command.add("-Dotel.traces.exporter=otlp");
@@ -54,7 +63,7 @@ final class GrpcAgentRun {
     command.addAll(List.of(options));
     command.add("-cp");
     command.add(classpath);
-    command.add(GrpcAgentApp.class.getName());
+    command.add(app.getName());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean exited = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
