@@ -11,15 +11,12 @@ import java.nio.channels.ReadableByteChannel;
  *
  * <p>Thread safety: one thread at a time, as the transfer.
  */
-public final class CountingReadableByteChannel implements ReadableByteChannel {
-  private final ReadableByteChannel channel;
-  private final Transfer transfer;
-  private boolean closed;
+public final class CountingReadableByteChannel extends CountingChannel<ReadableByteChannel>
+    implements ReadableByteChannel {
 
   /** Wraps {@code channel}; both non-null (checked by the caller). */
   public CountingReadableByteChannel(ReadableByteChannel channel, Transfer transfer) {
-    this.channel = channel;
-    this.transfer = transfer;
+    super(channel, transfer);
   }
 
   @Override
@@ -27,23 +24,5 @@ public final class CountingReadableByteChannel implements ReadableByteChannel {
     int n = channel.read(dst);
     Accounting.chunk(transfer, n);
     return n;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      channel.close();
-    } finally {
-      Accounting.close(transfer);
-    }
   }
 }

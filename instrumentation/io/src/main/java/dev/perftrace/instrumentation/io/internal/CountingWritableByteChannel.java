@@ -11,15 +11,12 @@ import java.nio.channels.WritableByteChannel;
  *
  * <p>Thread safety: one thread at a time, as the transfer.
  */
-public final class CountingWritableByteChannel implements WritableByteChannel {
-  private final WritableByteChannel channel;
-  private final Transfer transfer;
-  private boolean closed;
+public final class CountingWritableByteChannel extends CountingChannel<WritableByteChannel>
+    implements WritableByteChannel {
 
   /** Wraps {@code channel}; both non-null (checked by the caller). */
   public CountingWritableByteChannel(WritableByteChannel channel, Transfer transfer) {
-    this.channel = channel;
-    this.transfer = transfer;
+    super(channel, transfer);
   }
 
   @Override
@@ -27,23 +24,5 @@ public final class CountingWritableByteChannel implements WritableByteChannel {
     int n = channel.write(src);
     Accounting.chunk(transfer, n);
     return n;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      channel.close();
-    } finally {
-      Accounting.close(transfer);
-    }
   }
 }
