@@ -47,14 +47,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     }
   }
 
-  /**
-   * Marks an operation made current without keeping the storage's scope ({@link
-   * OperationContext#SCOPELESS}); closing it does nothing, so {@link ScopeStack#restore} makes
-   * the earlier context current directly.
-   */
-  private static final Scope ATTACHED = () -> {};
-
-  @SuppressWarnings("MustBeClosedChecker") // restored by ScopeStack.restore, see ATTACHED
+  @SuppressWarnings("MustBeClosedChecker") // restored by ScopeStack.reattach, see close()
   private static void attachScopeless(Context context) {
     context.makeCurrent();
   }
@@ -107,13 +100,14 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
     this.before = before;
     this.startNanos = startNanos;
     if (attach) {
+      ScopeStack stack = ScopeStack.current();
       if (OperationContext.SCOPELESS) {
         attachScopeless(own);
-        this.scope = ATTACHED;
+        this.scope = stack.attached; // also names the starting thread's stack for close()
       } else {
         this.scope = context().makeCurrent();
       }
-      ScopeStack.current().push(this);
+      stack.push(this);
     }
     descriptor.active.add(1); // read by perftrace.operation.active at collection
   }
@@ -275,12 +269,16 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
 
   @Override
   public void close() {
-    boolean ended = finish(Context.current()); // before the restore: the operation's own context
     Scope s = scope;
+    // the duration is recorded with the operation's own context (its span for the exemplar, the
+    // caller's baggage for views); under a context bridge that context is built on demand, so
+    // the current one (normally the operation's) is used there
+    boolean ended = finish(OperationContext.ENABLED ? own : Context.current());
     if (s == null) {
       return; // detached, closed already, or an enclosing scope closed first
     }
-    if (!ScopeStack.current().remove(this)) {
+    ScopeStack stack = ScopeStack.of(s);
+    if (!stack.isCurrentThread() || !stack.remove(this)) {
       if (ended) {
         owner.rejections.reject(
             Reason.CLOSE_FOREIGN_THREAD,
@@ -327,7 +325,11 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
    */
   Context detach() {
     Scope s = scope;
-    if (s == null || !ScopeStack.current().remove(this)) {
+    if (s == null) {
+      return null;
+    }
+    ScopeStack stack = ScopeStack.of(s);
+    if (!stack.isCurrentThread() || !stack.remove(this)) {
       return null;
     }
     scope = null;
@@ -346,14 +348,11 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
    * a root context holding this operation is used, which keeps the exemplar right.
    */
   boolean finish(Context context) {
-    Throwable outcome;
-    do {
-      outcome = state;
-      if (outcome == ENDED) {
-        return false;
-      }
-    } while (!STATE.compareAndSet(this, outcome, ENDED));
-        // each step on its own: a throwing Ticker or span processor must not skip the others (the
+    Throwable outcome = (Throwable) STATE.getAndSet(this, ENDED);
+    if (outcome == ENDED) {
+      return false;
+    }
+    // each step on its own: a throwing Ticker or span processor must not skip the others (the
     // in-flight count above all)
     Span span = own.span;
     long elapsed = -1;
@@ -403,7 +402,7 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
           attributes = descriptor.error(errorType);
         }
         Context recordContext =
-            context != null && context.get(KEY) == this
+            context == own || (context != null && context.get(KEY) == this)
                 ? context
                 : OperationContext.ENABLED
                     ? new OperationContext(Context.root(), span, this)

@@ -8,7 +8,8 @@ package dev.perftrace.internal;
  * closing an outer scope first, closing out of order or closing twice all leave the thread as it
  * was before the outermost closed scope. Internal: not API.
  *
- * <p>Thread safety: each instance is confined to its thread ({@link #current()}).
+ * <p>Thread safety: each instance is changed only by its thread ({@link #current()}); any thread
+ * may call {@link #of} and {@link #isCurrentThread} to find out whether it is that thread.
  */
 final class ScopeStack {
   /** A scope on the stack. */
@@ -22,10 +23,32 @@ final class ScopeStack {
 
   private static final ThreadLocal<ScopeStack> CURRENT = ThreadLocal.withInitial(ScopeStack::new);
 
+  /**
+   * This thread's marker scope for operations made current without keeping the storage's scope
+   * ({@link OperationContext#SCOPELESS}): closing it does nothing, {@link #restore} makes the
+   * earlier context current directly, and it names this stack so that closing needs no
+   * thread-local lookup ({@link #of}).
+   */
+  final io.opentelemetry.context.Scope attached = new Attached(this);
+
+  private final long threadId = Thread.currentThread().getId();
   private Entry[] entries = new Entry[8];
   private int size;
 
   private ScopeStack() {}
+
+  /**
+   * Returns the stack of the thread that opened {@code scope} when it is a stack's {@link
+   * #attached} marker, else this thread's stack.
+   */
+  static ScopeStack of(io.opentelemetry.context.Scope scope) {
+    return scope instanceof Attached ? ((Attached) scope).stack : current();
+  }
+
+  /** True on the thread this stack belongs to (only that thread may change it). */
+  boolean isCurrentThread() {
+    return threadId == Thread.currentThread().getId();
+  }
 
   /**
    * Closes {@code scope} and makes sure {@code before} is current afterwards: OpenTelemetry
@@ -35,11 +58,29 @@ final class ScopeStack {
    */
   @SuppressWarnings("MustBeClosedChecker")
   static void restore(io.opentelemetry.context.Scope scope, io.opentelemetry.context.Context before) {
+    if (scope instanceof Attached) {
+      reattach(before);
+      return;
+    }
     try {
       scope.close();
       if (io.opentelemetry.context.Context.current() != before) {
         before.makeCurrent(); // not closed on purpose: it only puts back what was there
       }
+    } catch (RuntimeException e) {
+      // a custom context storage refusing: nothing more to do without harming the caller
+    }
+  }
+
+  /**
+   * Makes {@code before} current again after an operation that did not keep the storage's scope
+   * ({@link OperationContext#SCOPELESS}): what closing that scope would have done, and also
+   * right when a scope opened inside was left open. Never throws.
+   */
+  @SuppressWarnings("MustBeClosedChecker")
+  private static void reattach(io.opentelemetry.context.Context before) {
+    try {
+      before.makeCurrent(); // not closed on purpose: it only puts back what was there
     } catch (RuntimeException e) {
       // a custom context storage refusing: nothing more to do without harming the caller
     }
@@ -102,6 +143,20 @@ final class ScopeStack {
     }
     if (depth < size) {
       size = depth;
+    }
+  }
+
+  /** {@link ScopeStack#attached}. */
+  private static final class Attached implements io.opentelemetry.context.Scope {
+    final ScopeStack stack;
+
+    Attached(ScopeStack stack) {
+      this.stack = stack;
+    }
+
+    @Override
+    public void close() {
+      // nothing to close: the operation's restore makes the earlier context current
     }
   }
 
