@@ -9,12 +9,13 @@
 # process CPU ns/op (robust on a shared machine; the gate uses it for time). Extra arguments go
 # to both JMH runs, e.g. a benchmark regex ('OperationBenchmark') or '-prof stack'.
 # Environment: MVN_ARGS (default "-o"; set to "" to let Maven download), SKIP_BUILD=1 to reuse
-# benchmarks/target/benchmarks.jar, JMH_JVM_ARGS (default "-Xms1g -Xmx1g").
+# benchmarks/target/benchmarks.jar, JMH_JVM_ARGS (default "-Xms1g -Xmx1g"), FORKS (full suite's
+# forks, default 2; JMH refuses a second -f among the extra arguments).
 # Compare a result with the committed baseline: benchmarks/compare.sh RESULT.json
 set -euo pipefail
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -23,7 +24,7 @@ suite=$1
 shift
 case "$suite" in
   quick) timing=(-wi 2 -w 1s -i 3 -r 1s -f 1) ;;
-  full) timing=(-wi 5 -w 2s -i 5 -r 2s -f 2) ;;
+  full) timing=(-wi 5 -w 2s -i 5 -r 2s -f "${FORKS:-2}") ;;
   *) usage ;;
 esac
 
