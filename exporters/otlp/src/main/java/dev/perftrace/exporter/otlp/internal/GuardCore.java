@@ -3,10 +3,10 @@ package dev.perftrace.exporter.otlp.internal;
 import dev.perftrace.exporter.otlp.CircuitState;
 import dev.perftrace.exporter.otlp.DropReason;
 import dev.perftrace.exporter.otlp.Signal;
-import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.export.GrpcResponse;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
+import io.opentelemetry.sdk.common.export.HttpResponse;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpTimeoutException;
@@ -226,11 +226,9 @@ public final class GuardCore {
   /** Returns true when {@code error} is a deadline or timeout. */
   static boolean isTimeout(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof FailedExportException.GrpcExportException) {
-        GrpcResponse response = ((FailedExportException.GrpcExportException) t).getResponse();
-        if (response != null && response.getStatusCode() == GrpcStatusCode.DEADLINE_EXCEEDED) {
-          return true;
-        }
+      GrpcResponse response = ExportResponses.grpc(t);
+      if (response != null && response.getStatusCode() == GrpcStatusCode.DEADLINE_EXCEEDED) {
+        return true;
       }
       if (t instanceof HttpTimeoutException
           || t instanceof InterruptedIOException
@@ -257,16 +255,12 @@ public final class GuardCore {
     if (isTooLarge(error)) {
       return true;
     }
-    if (error instanceof FailedExportException.GrpcExportException) {
-      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
-      return response != null && response.getStatusCode() == GrpcStatusCode.INVALID_ARGUMENT;
+    GrpcResponse grpc = ExportResponses.grpc(error);
+    if (grpc != null) {
+      return grpc.getStatusCode() == GrpcStatusCode.INVALID_ARGUMENT;
     }
-    if (error instanceof FailedExportException.HttpExportException) {
-      io.opentelemetry.sdk.common.export.HttpResponse response =
-          ((FailedExportException.HttpExportException) error).getResponse();
-      return response != null && response.getStatusCode() == 400;
-    }
-    return false;
+    HttpResponse http = ExportResponses.http(error);
+    return http != null && http.getStatusCode() == 400;
   }
 
   /**
@@ -278,31 +272,24 @@ public final class GuardCore {
     if (error instanceof FileCapExceededException) {
       return true;
     }
-    if (error instanceof FailedExportException.GrpcExportException) {
-      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
-      return response != null && response.getStatusCode() == GrpcStatusCode.RESOURCE_EXHAUSTED;
+    GrpcResponse grpc = ExportResponses.grpc(error);
+    if (grpc != null) {
+      return grpc.getStatusCode() == GrpcStatusCode.RESOURCE_EXHAUSTED;
     }
-    if (error instanceof FailedExportException.HttpExportException) {
-      io.opentelemetry.sdk.common.export.HttpResponse response =
-          ((FailedExportException.HttpExportException) error).getResponse();
-      return response != null && response.getStatusCode() == 413;
-    }
-    return false;
+    HttpResponse http = ExportResponses.http(error);
+    return http != null && http.getStatusCode() == 413;
   }
 
   /** Describes {@code error} in one short line with secrets masked. */
   String describe(Throwable error) {
     String text;
-    if (error instanceof FailedExportException.GrpcExportException
-        && ((FailedExportException.GrpcExportException) error).getResponse() != null) {
-      GrpcResponse response = ((FailedExportException.GrpcExportException) error).getResponse();
-      String description = response.getStatusDescription();
-      text = "gRPC " + response.getStatusCode() + (description == null ? "" : ": " + description);
-    } else if (error instanceof FailedExportException.HttpExportException
-        && ((FailedExportException.HttpExportException) error).getResponse() != null) {
-      text =
-          "HTTP "
-              + ((FailedExportException.HttpExportException) error).getResponse().getStatusCode();
+    GrpcResponse grpc = ExportResponses.grpc(error);
+    HttpResponse http = grpc == null ? ExportResponses.http(error) : null;
+    if (grpc != null) {
+      String description = grpc.getStatusDescription();
+      text = "gRPC " + grpc.getStatusCode() + (description == null ? "" : ": " + description);
+    } else if (http != null) {
+      text = "HTTP " + http.getStatusCode();
     } else if (error == null) {
       text = "export failed";
     } else {
