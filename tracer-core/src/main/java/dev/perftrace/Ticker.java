@@ -11,8 +11,13 @@ public interface Ticker {
   /** Returns the current reading in nanoseconds; only differences between readings matter. */
   long read();
 
-  /** Returns the ticker backed by {@link System#nanoTime()}. */
+  /**
+   * Returns the ticker backed by {@link System#nanoTime()} (always the same instance). With it an
+   * operation's start is read just after its span has started; with any other ticker it is read
+   * just before, so that a ticker that throws leaves no span behind (the operation then runs
+   * untraced).
+   */
   static Ticker system() {
-    return System::nanoTime;
+    return dev.perftrace.internal.SystemTicker.INSTANCE;
   }
 }

@@ -65,6 +65,9 @@ public final class DefaultPerfTracer implements PerfTracer {
 
   final Instruments instruments;
   final Ticker ticker;
+
+  /** Whether {@link #ticker} is {@link Ticker#system()}: read after the span start, cannot throw. */
+  private final boolean systemTicker;
   final Rejections rejections;
   /** What every tracer of this scope on this OpenTelemetry instance shares. */
   final ScopeTelemetry scope;
@@ -88,6 +91,7 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.scope = ScopeTelemetry.of(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
     this.instruments = scope.instruments;
     this.ticker = config.ticker();
+    this.systemTicker = ticker == SystemTicker.INSTANCE;
     this.propagator = propagatorOf(openTelemetry);
     this.rejections = scope.rejections;
     this.names = scope.names;
@@ -166,12 +170,14 @@ public final class DefaultPerfTracer implements PerfTracer {
       String functionName,
       boolean attach,
       OperationBuilderImpl options) {
-    long startNanos;
-    try {
-      startNanos = ticker.read();
-    } catch (RuntimeException e) {
-      rejections.internalError(e); // a broken Ticker: run the caller's code untraced
-      return null;
+    long startNanos = 0;
+    if (!systemTicker) {
+      try {
+        startNanos = ticker.read(); // before the span: a throwing Ticker leaves nothing to undo
+      } catch (RuntimeException e) {
+        rejections.internalError(e); // a broken Ticker: run the caller's code untraced
+        return null;
+      }
     }
     try {
       Context before = Context.current();
@@ -192,8 +198,12 @@ public final class DefaultPerfTracer implements PerfTracer {
       if (options != null) {
         options.applyTo(builder);
       }
+      Span span = builder.startSpan();
+      if (systemTicker) {
+        startNanos = System.nanoTime(); // the span start is not part of the measured duration
+      }
       OperationImpl operation =
-          new OperationImpl(this, descriptor, builder.startSpan(), parent, before, startNanos, attach);
+          new OperationImpl(this, descriptor, span, parent, before, startNanos, attach);
       if (options != null) {
         options.applyMetricAttributes(operation);
       }

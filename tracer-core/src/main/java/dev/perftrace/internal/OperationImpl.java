@@ -83,8 +83,8 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
   private volatile Totals totals;
 
   /**
-   * {@code startNanos} is read from the ticker before the span starts (a throwing ticker leaves
-   * nothing to undo). The in-flight count goes up last, once nothing else can fail.
+   * {@code startNanos} is read from a user's ticker before the span starts (a throwing ticker
+   * leaves nothing to undo), from {@link dev.perftrace.Ticker#system()} just after. The in-flight count goes up last, once nothing else can fail.
    */
   OperationImpl(
       DefaultPerfTracer owner,
