@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +119,7 @@ class TickerTest {
             .filter(m -> m.getName().equals("perftrace.operation.duration"))
             .flatMap(m -> m.getHistogramData().getPoints().stream())
             .filter(p -> p.getAttributes().equals(outcome("op", "success")))
-            .collect(java.util.stream.Collectors.toList());
+            .collect(Collectors.toList());
     assertThat(points).hasSize(1);
     return points.get(0);
   }

@@ -64,10 +64,8 @@ public final class DefaultPerfTracer implements PerfTracer {
   private final TextMapPropagator propagator;
 
   final Instruments instruments;
+  /** {@link Ticker#system()} is read after the span start (it cannot throw), others before. */
   final Ticker ticker;
-
-  /** Whether {@link #ticker} is {@link Ticker#system()}: read after the span start, cannot throw. */
-  private final boolean systemTicker;
   final Rejections rejections;
   /** What every tracer of this scope on this OpenTelemetry instance shares. */
   final ScopeTelemetry scope;
@@ -91,7 +89,6 @@ public final class DefaultPerfTracer implements PerfTracer {
     this.scope = ScopeTelemetry.of(Objects.requireNonNull(openTelemetry, "openTelemetry"), config);
     this.instruments = scope.instruments;
     this.ticker = config.ticker();
-    this.systemTicker = ticker == SystemTicker.INSTANCE;
     this.propagator = propagatorOf(openTelemetry);
     this.rejections = scope.rejections;
     this.names = scope.names;
@@ -171,6 +168,7 @@ public final class DefaultPerfTracer implements PerfTracer {
       boolean attach,
       OperationBuilderImpl options) {
     long startNanos = 0;
+    boolean systemTicker = ticker == SystemTicker.INSTANCE;
     if (!systemTicker) {
       try {
         startNanos = ticker.read(); // before the span: a throwing Ticker leaves nothing to undo

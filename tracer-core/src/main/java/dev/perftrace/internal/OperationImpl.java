@@ -84,7 +84,8 @@ final class OperationImpl implements Operation, ScopeStack.Entry {
 
   /**
    * {@code startNanos} is read from a user's ticker before the span starts (a throwing ticker
-   * leaves nothing to undo), from {@link dev.perftrace.Ticker#system()} just after. The in-flight count goes up last, once nothing else can fail.
+   * leaves nothing to undo), from {@link dev.perftrace.Ticker#system()} just after. The in-flight
+   * count goes up last, once nothing else can fail.
    */
   OperationImpl(
       DefaultPerfTracer owner,
